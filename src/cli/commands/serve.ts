@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { type Aisle, openAisle } from '../../aisle.js';
+import { AisleError } from '../../core/errors.js';
+import { seedDemo } from '../../ingest/demo/seed-demo.js';
+import { createServer } from '../../server/app.js';
+import { type GlobalOptions, configFor } from '../context.js';
+import { formatDatasetSummary } from '../format.js';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+interface ServeOptions extends GlobalOptions {
+  port?: number;
+  host?: string;
+  log?: boolean;
+}
+
+/** `aisle serve`: the HTTP API on the configured store. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('start the HTTP API (default http://127.0.0.1:8080)')
+    .option('--port <port>', 'port (env PORT)', parsePort)
+    .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
+    .option('--no-log', 'no request log')
+    .action(async (options: ServeOptions, command: Command) => {
+      const all = { ...command.optsWithGlobals<ServeOptions>(), ...options };
+      const aisle = await openAisle(configFor(all));
+      await serve(aisle, all.log !== false);
+    });
+
+  program
+    .command('demo')
+    .description('create the demo shop in the database if it is empty, then start the HTTP API')
+    .option('--port <port>', 'port (env PORT)', parsePort)
+    .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
+    .option('--seed <n>', 'seed of the generated shop', (text) => Number(text))
+    .option('--no-serve', 'only create the demo data')
+    .option('--no-log', 'no request log')
+    .action(async (options: ServeOptions & { seed?: number; serve?: boolean }, command: Command) => {
+      const all = { ...command.optsWithGlobals<ServeOptions>(), ...options };
+      const aisle = await openAisle(configFor(all));
+      const stats = await aisle.store.stats();
+      if (stats.items === 0) {
+        process.stdout.write(`Creating the demo shop in ${aisle.store.location} …\n`);
+        const summary = await seedDemo(
+          aisle.importContext(),
+          options.seed !== undefined ? { seed: options.seed } : {},
+        );
+        process.stdout.write(`${formatDatasetSummary(summary)}\n`);
+      } else {
+        process.stdout.write(
+          `${aisle.store.location} already holds ${stats.items} items and ${stats.events} events; using them.\n`,
+        );
+      }
+      if (options.serve === false) {
+        await aisle.close();
+        return;
+      }
+      await serve(aisle, all.log !== false);
+    });
+}
+
+async function serve(aisle: Aisle, log: boolean): Promise<void> {
+  const { host, port } = aisle.config.server;
+  const app = createServer(aisle, { logger: log });
+  const shutdown = async (signal: string): Promise<void> => {
+    process.stderr.write(`${signal}: closing …\n`);
+    await app.close();
+    await aisle.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  const address = await app.listen({ host, port });
+  process.stdout.write(
+    `Aisle is serving on ${address} (store: ${aisle.store.kind} ${aisle.store.location})\n`,
+  );
+  process.stdout.write(`  health: ${address}/health · API document: ${address}/openapi.json\n`);
+  if (!LOOPBACK.has(host)) {
+    process.stderr.write(
+      `WARNING: listening on ${host} with no API keys: anyone who can reach this address can write data. Keep it on a private network.\n`,
+    );
+  } else {
+    process.stdout.write('  open API on loopback only (no API keys configured)\n');
+  }
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new AisleError('INVALID_ARGUMENT', `--port must be 0–65535, got "${text}"`);
+  return port;
+}

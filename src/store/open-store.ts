@@ -1,0 +1,40 @@
+import { AisleError } from '../core/errors.js';
+import { openSqliteStore } from './sqlite/sqlite-store.js';
+import type { Store } from './store.js';
+
+type StoreOpener = (location: string) => Promise<Store>;
+
+/**
+ * Store backends by URL scheme. A bare path (no scheme) is a SQLite file, as is `sqlite:<path>`.
+ * The PostgreSQL backend registers `postgres:` and `postgresql:` here when it lands.
+ */
+const openers = new Map<string, StoreOpener>([['sqlite', async (location) => openSqliteStore(location)]]);
+
+/** Adds a backend for a URL scheme (e.g. `postgres`). */
+export function registerStoreBackend(scheme: string, opener: StoreOpener): void {
+  openers.set(scheme, opener);
+}
+
+/**
+ * Opens a store by connection string, migrating it to the current schema.
+ *
+ * @example
+ * const store = await openStore('./aisle.db');          // SQLite file
+ * const same = await openStore('sqlite:./aisle.db');    // the same, explicit
+ * const memory = await openStore('sqlite::memory:');    // throw-away, for tests
+ */
+export async function openStore(connection: string): Promise<Store> {
+  const match = /^([a-z][a-z0-9+.-]*):(?!\\)/i.exec(connection);
+  // A Windows drive letter ("C:") is a path, not a scheme.
+  const scheme = match && match[1]!.length > 1 ? match[1]!.toLowerCase() : 'sqlite';
+  const location = scheme === 'sqlite' && match ? connection.slice('sqlite:'.length) : connection;
+  const opener = openers.get(scheme);
+  if (!opener) {
+    throw new AisleError(
+      'INVALID_ARGUMENT',
+      `No store backend for "${scheme}:" (known: ${[...openers.keys()].join(', ')}). Use a SQLite path or sqlite:<path>.`,
+      { scheme },
+    );
+  }
+  return opener(scheme === 'sqlite' ? location || './aisle.db' : connection);
+}

@@ -1,0 +1,387 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Item } from '../src/core/entities.js';
+import type { Event } from '../src/core/event.js';
+import type { QuarantineInput, Store } from '../src/store/store.js';
+
+/**
+ * The store contract: every Store implementation (SQLite, PostgreSQL) must pass this same suite.
+ * `open` returns a fresh, empty store; `dispose` removes it.
+ */
+export function runStoreContract(
+  name: string,
+  open: () => Promise<Store>,
+  dispose: (store: Store) => Promise<void>,
+): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await dispose(store);
+    });
+
+    const item = (id: string, overrides: Partial<Item> = {}): Item => ({
+      id,
+      title: `Item ${id} 红色T恤`,
+      categoryPath: ['服装', 'T恤'],
+      attributes: { color: 'red', size: 'M', organic: true, weight: 0.2 },
+      tags: ['新品'],
+      available: true,
+      ...overrides,
+    });
+    const event = (
+      userId: string,
+      itemId: string,
+      timestamp: number,
+      overrides: Partial<Event> = {},
+    ): Event => ({
+      userId,
+      itemId,
+      type: 'view',
+      timestamp,
+      ...overrides,
+    });
+
+    it('starts empty', async () => {
+      expect(await store.stats()).toEqual({
+        items: 0,
+        users: 0,
+        usersWithProtected: 0,
+        events: 0,
+        quarantined: 0,
+      });
+    });
+
+    it('round-trips items with every field and tells new, changed and unchanged apart', async () => {
+      const full = item('a', {
+        description: 'desc',
+        brand: 'Uniqlo',
+        price: 79.9,
+        currency: 'CNY',
+        sellerId: 's1',
+        language: 'zh',
+        createdAt: 1_700_000_000_000,
+        available: false,
+      });
+      expect(await store.upsertItems([full, item('b')])).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
+      expect(await store.upsertItems([full, item('b')])).toEqual({ inserted: 0, updated: 0, unchanged: 2 });
+      expect(await store.upsertItems([{ ...full, price: 69.9 }])).toEqual({
+        inserted: 0,
+        updated: 1,
+        unchanged: 0,
+      });
+      const [stored] = await store.getItems(['a']);
+      expect(stored).toEqual({ ...full, price: 69.9 });
+      expect(await store.getItems(['missing'])).toEqual([]);
+    });
+
+    it('scans every item in pages', async () => {
+      await store.upsertItems(Array.from({ length: 25 }, (_, n) => item(`i${String(n).padStart(2, '0')}`)));
+      const pages: number[] = [];
+      const ids: string[] = [];
+      for await (const page of store.scanItems(10)) {
+        pages.push(page.length);
+        ids.push(...page.map((entry) => entry.id));
+      }
+      expect(pages).toEqual([10, 10, 5]);
+      expect(new Set(ids).size).toBe(25);
+    });
+
+    it('keeps users and protected attributes apart', async () => {
+      expect(await store.upsertUsers([{ id: 'u1', attributes: { tier: 'gold' } }])).toEqual({
+        inserted: 1,
+        updated: 0,
+        unchanged: 0,
+      });
+      expect(
+        await store.upsertProtected([
+          { userId: 'u1', gender: 'female', ageBand: '25-34', region: '上海', other: { religion: 'x' } },
+        ]),
+      ).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+      expect(await store.getUsers(['u1'])).toEqual([{ id: 'u1', attributes: { tier: 'gold' } }]);
+      expect(await store.getProtected(['u1'])).toEqual([
+        { userId: 'u1', gender: 'female', ageBand: '25-34', region: '上海', other: { religion: 'x' } },
+      ]);
+      const scanned = [];
+      for await (const page of store.scanProtected()) scanned.push(...page);
+      expect(scanned).toHaveLength(1);
+      expect(await store.stats()).toMatchObject({ users: 1, usersWithProtected: 1 });
+    });
+
+    it('creates only the users that do not exist yet', async () => {
+      await store.upsertUsers([{ id: 'u1', attributes: { tier: 'gold' } }]);
+      expect(await store.ensureUsers(['u1', 'u2', 'u3'])).toBe(2);
+      expect(await store.ensureUsers(['u1', 'u2', 'u3'])).toBe(0);
+      expect((await store.getUsers(['u1']))[0]?.attributes).toEqual({ tier: 'gold' });
+    });
+
+    it('appends events idempotently, by event id and by natural key', async () => {
+      const batch = await store.beginBatch('test', 'event');
+      const events = [
+        event('u1', 'i1', 1000, { eventId: 'e1' }),
+        event('u1', 'i2', 2000),
+        event('u2', 'i1', 3000, { type: 'rating', value: 4.5, sessionId: 's1', dwellMs: 1200 }),
+        { userId: 'u2', type: 'search', query: '红色 T恤', timestamp: 4000 },
+      ];
+      expect(await store.appendEvents(events, batch)).toEqual({
+        inserted: 4,
+        duplicates: 0,
+        usersCreated: 2,
+      });
+      expect(await store.appendEvents(events, batch)).toEqual({
+        inserted: 0,
+        duplicates: 4,
+        usersCreated: 0,
+      });
+      // Same event id, other content: still the same event.
+      expect(await store.appendEvents([event('u9', 'i9', 9999, { eventId: 'e1' })], batch)).toMatchObject({
+        inserted: 0,
+        duplicates: 1,
+      });
+      // Same user, time, type and item without ids: a re-sent event.
+      expect(await store.appendEvents([event('u1', 'i2', 2000)], batch)).toMatchObject({
+        inserted: 0,
+        duplicates: 1,
+      });
+      // Another type at the same moment is another event.
+      expect(await store.appendEvents([event('u1', 'i2', 2000, { type: 'click' })], batch)).toMatchObject({
+        inserted: 1,
+        duplicates: 0,
+      });
+      expect(await store.stats()).toMatchObject({ events: 5, users: 2 });
+    });
+
+    it('returns a user history newest first, with every field', async () => {
+      const batch = await store.beginBatch('test', 'event');
+      await store.appendEvents(
+        [
+          event('u1', 'i1', 1000),
+          event('u1', 'i2', 3000, { type: 'rating', value: 4, sessionId: 's', dwellMs: 10, eventId: 'x' }),
+          event('u1', 'i3', 2000),
+          event('u2', 'i1', 5000),
+          { userId: 'u1', type: 'search', query: 'tee', timestamp: 4000 },
+        ],
+        batch,
+      );
+      const history = await store.userEvents('u1', 3);
+      expect(history.map((entry) => entry.timestamp)).toEqual([4000, 3000, 2000]);
+      expect(history[0]).toMatchObject({ userId: 'u1', type: 'search', query: 'tee' });
+      expect(history[0]?.itemId).toBeUndefined();
+      expect(history[1]).toMatchObject({
+        itemId: 'i2',
+        type: 'rating',
+        value: 4,
+        sessionId: 's',
+        dwellMs: 10,
+        eventId: 'x',
+        batchId: batch,
+      });
+    });
+
+    it('follows the event log by sequence number', async () => {
+      const batch = await store.beginBatch('test', 'event');
+      await store.appendEvents(
+        Array.from({ length: 7 }, (_, n) => event(`u${n}`, 'i', n)),
+        batch,
+      );
+      const seen: number[] = [];
+      let last = 0;
+      for await (const page of store.scanEvents({ batchSize: 3 })) {
+        for (const entry of page) {
+          expect(entry.seq).toBeGreaterThan(last);
+          last = entry.seq;
+          seen.push(entry.timestamp);
+        }
+      }
+      expect(seen).toHaveLength(7);
+      await store.appendEvents([event('late', 'i', 99)], batch);
+      const after = [];
+      for await (const page of store.scanEvents({ afterSeq: last })) after.push(...page);
+      expect(after.map((entry) => entry.userId)).toEqual(['late']);
+    });
+
+    it('writes a batch all or nothing', async () => {
+      const batch = await store.beginBatch('test', 'event');
+      const broken = { userId: null, itemId: 'i', type: 'view', timestamp: 2 } as unknown as Event;
+      await expect(store.appendEvents([event('u1', 'i1', 1), broken], batch)).rejects.toThrow();
+      expect((await store.stats()).events).toBe(0);
+    });
+
+    it('creates the users that events name, keeping users already stored as they are', async () => {
+      const batch = await store.beginBatch('test', 'event');
+      await store.upsertUsers([{ id: 'u1', attributes: { tier: 'gold' } }]);
+      const counts = await store.appendEvents(
+        [event('u1', 'i1', 1), event('u2', 'i1', 2), event('u2', 'i2', 3), event('u3', 'i1', 4)],
+        batch,
+      );
+      expect(counts).toEqual({ inserted: 4, duplicates: 0, usersCreated: 2 });
+      expect((await store.getUsers(['u1', 'u2', 'u3'])).map((user) => [user.id, user.attributes])).toEqual([
+        ['u1', { tier: 'gold' }],
+        ['u2', {}],
+        ['u3', {}],
+      ]);
+    });
+
+    it('bulk-loads events and leaves users and history lookups as an ordinary append would', async () => {
+      await store.upsertUsers([{ id: 'u1', attributes: { tier: 'gold' } }]);
+      const load = await store.beginBulkLoad(10_000_000);
+      const batch = await store.beginBatch('bulk', 'event');
+      const events = Array.from({ length: 300 }, (_, n) => event(`u${n % 7}`, `i${n}`, 1000 + n));
+      expect(await store.appendEvents(events.slice(0, 200), batch)).toMatchObject({
+        inserted: 200,
+        duplicates: 0,
+      });
+      expect(await store.appendEvents(events.slice(150), batch)).toMatchObject({
+        inserted: 100,
+        duplicates: 50,
+      });
+      const { usersCreated } = await load.finish();
+      expect(usersCreated).toBe(6);
+      expect(await store.stats()).toMatchObject({ events: 300, users: 7 });
+      expect((await store.getUsers(['u1']))[0]?.attributes).toEqual({ tier: 'gold' });
+      expect((await store.userEvents('u3', 2)).map((entry) => entry.timestamp)).toEqual([1297, 1290]);
+      // After the load, appends create users again.
+      expect(await store.appendEvents([event('late', 'i', 5)], batch)).toMatchObject({
+        inserted: 1,
+        usersCreated: 1,
+      });
+    });
+
+    it('loads small imports without bulk mode', async () => {
+      const load = await store.beginBulkLoad(10);
+      expect(load.bulk).toBe(false);
+      expect(await load.finish()).toEqual({ usersCreated: 0 });
+    });
+
+    it('erases a user with their events and protected attributes', async () => {
+      const batch = await store.beginBatch('test', 'event');
+      await store.upsertUsers([
+        { id: 'u1', attributes: {} },
+        { id: 'u2', attributes: {} },
+      ]);
+      await store.upsertProtected([{ userId: 'u1', gender: 'male', other: {} }]);
+      await store.appendEvents([event('u1', 'i1', 1), event('u1', 'i2', 2), event('u2', 'i1', 3)], batch);
+      expect(await store.deleteUser('u1')).toEqual({ events: 2, found: true });
+      expect(await store.userEvents('u1')).toEqual([]);
+      expect(await store.getProtected(['u1'])).toEqual([]);
+      expect(await store.stats()).toMatchObject({ users: 1, events: 1, usersWithProtected: 0 });
+      expect(await store.deleteUser('nobody')).toEqual({ events: 0, found: false });
+    });
+
+    it('stores queries once', async () => {
+      expect(
+        await store.appendQueries([
+          { id: 'q1', text: '红色T恤' },
+          { id: 'q2', text: 'iphone charger', userId: 'u1', timestamp: 5 },
+        ]),
+      ).toEqual({
+        inserted: 2,
+        duplicates: 0,
+      });
+      expect(await store.appendQueries([{ id: 'q1', text: '红色T恤' }])).toEqual({
+        inserted: 0,
+        duplicates: 1,
+      });
+      const all = [];
+      for await (const page of store.scanQueries()) all.push(...page);
+      expect(all).toEqual([
+        { id: 'q1', text: '红色T恤' },
+        { id: 'q2', text: 'iphone charger', userId: 'u1', timestamp: 5 },
+      ]);
+    });
+
+    it('keeps quarantined records once, filters them and records their resolution', async () => {
+      const batch = await store.beginBatch('file.csv', 'event');
+      const bad = (line: number, reason: string): QuarantineInput => ({
+        kind: 'event',
+        source: 'file.csv',
+        line,
+        problems: [{ field: 'type', reason, message: `type is bad (${reason})` }],
+        raw: `u1,i1,teleport,${line}`,
+        record: { userId: 'u1', itemId: 'i1', type: 'teleport', timestamp: String(line) },
+        batchId: batch,
+      });
+      expect(
+        await store.addQuarantine([
+          bad(2, 'unknown_event_type'),
+          bad(3, 'unknown_event_type'),
+          bad(4, 'invalid_type'),
+        ]),
+      ).toEqual({
+        inserted: 3,
+        duplicates: 0,
+      });
+      expect(await store.addQuarantine([bad(2, 'unknown_event_type')])).toEqual({
+        inserted: 0,
+        duplicates: 1,
+      });
+      expect(await store.countQuarantineByReason()).toEqual({ invalid_type: 1, unknown_event_type: 2 });
+      const open = await store.listQuarantine({ status: 'open', reason: 'unknown_event_type' });
+      expect(open.map((entry) => entry.line)).toEqual([2, 3]);
+      expect(open[0]).toMatchObject({
+        kind: 'event',
+        source: 'file.csv',
+        status: 'open',
+        record: { type: 'teleport' },
+      });
+      await store.updateQuarantine(open[0]!.id, { status: 'readmitted', note: 'fixed' });
+      const fixed = await store.getQuarantine(open[0]!.id);
+      expect(fixed).toMatchObject({ status: 'readmitted', note: 'fixed' });
+      expect(fixed?.resolvedAt).toBeTypeOf('number');
+      await store.updateQuarantine(open[1]!.id, {
+        status: 'open',
+        problems: [{ field: 'timestamp', reason: 'invalid_timestamp', message: 'still bad' }],
+        record: { userId: 'u1' },
+      });
+      expect(await store.getQuarantine(open[1]!.id)).toMatchObject({
+        status: 'open',
+        problems: [{ reason: 'invalid_timestamp' }],
+        record: { userId: 'u1' },
+      });
+      expect((await store.stats()).quarantined).toBe(2);
+      expect(await store.listQuarantine({ afterId: open[0]!.id, limit: 1 })).toHaveLength(1);
+      await expect(store.updateQuarantine(999_999, { status: 'discarded' })).rejects.toThrow(
+        /No quarantined record/,
+      );
+    });
+
+    it('records import batches with their summaries', async () => {
+      const id = await store.beginBatch('u.data', 'event');
+      await store.finishBatch(id, { read: 10, accepted: 9 });
+      const [batch] = await store.listBatches(1);
+      expect(batch).toMatchObject({
+        id,
+        source: 'u.data',
+        kind: 'event',
+        summary: { read: 10, accepted: 9 },
+      });
+      expect(batch?.finishedAt).toBeTypeOf('number');
+    });
+
+    it('versions artifacts per name', async () => {
+      expect(await store.saveArtifact('ease', { lambda: 500 }, new Uint8Array([1, 2, 3]))).toBe(1);
+      expect(await store.saveArtifact('ease', { lambda: 800 }, new Uint8Array([4, 5]))).toBe(2);
+      expect(await store.saveArtifact('ials', {}, new Uint8Array([9]))).toBe(1);
+      const latest = await store.loadArtifact('ease');
+      expect(latest).toMatchObject({ name: 'ease', version: 2, meta: { lambda: 800 } });
+      expect([...latest!.data]).toEqual([4, 5]);
+      expect([...(await store.loadArtifact('ease', 1))!.data]).toEqual([1, 2, 3]);
+      expect(await store.loadArtifact('missing')).toBeUndefined();
+      expect(
+        (await store.listArtifacts()).map((info) => `${info.name}@${info.version}:${info.bytes}`),
+      ).toEqual(['ease@1:3', 'ease@2:2', 'ials@1:1']);
+    });
+
+    it('keeps reports newest first', async () => {
+      await store.saveReport('quality', { n: 1 });
+      await store.saveReport('quality', { n: 2 });
+      await store.saveReport('fairness', { n: 3 });
+      expect((await store.listReports('quality')).map((report) => report.body)).toEqual([{ n: 2 }, { n: 1 }]);
+    });
+
+    it('answers ping and closes', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}
