@@ -4,7 +4,7 @@ import type { RecordKind } from '../store/store.js';
 import { type ColumnTarget, mapColumns, mapValues } from './columns.js';
 import type { RecordMapper, RecordSource } from './import-records.js';
 import { openInput } from './read/open-input.js';
-import { type TableRecord, readDelimited, readJsonLines } from './read/read-table.js';
+import { type TableRecord, columnCountProblem, readDelimited, readJsonLines } from './read/read-table.js';
 
 export type FileFormat = 'csv' | 'tsv' | 'jsonl';
 
@@ -105,16 +105,7 @@ function headerMapper(kind: RecordKind, header: { names: string[] | undefined })
     const names = header.names ?? [];
     targets ??= mapColumns(kind, names);
     if (record.cells.length !== names.length) {
-      const expected = `expected ${names.length} columns (${names.join(', ')}), found ${record.cells.length}`;
-      return {
-        problem: record.terminated
-          ? { field: null, reason: 'wrong_column_count', message: expected }
-          : {
-              field: null,
-              reason: 'truncated_record',
-              message: `the file ends inside this record: ${expected}`,
-            },
-      };
+      return { problem: columnCountProblem(names, record.cells.length, record.terminated) };
     }
     return mapValues(kind, targets, record.cells);
   };

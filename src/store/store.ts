@@ -78,6 +78,14 @@ export interface QuarantineRecord extends QuarantineInput {
   note: string | null;
 }
 
+/** A change to a quarantined record: its new status, and for a failed fix its new problems and fields. */
+export interface QuarantineUpdate {
+  status: QuarantineStatus;
+  note?: string;
+  problems?: RecordProblem[];
+  record?: Record<string, unknown>;
+}
+
 export interface QuarantineFilter {
   status?: QuarantineStatus;
   kind?: RecordKind;
@@ -189,15 +197,7 @@ export interface Store {
   listQuarantine(filter?: QuarantineFilter): Promise<QuarantineRecord[]>;
   getQuarantine(id: number): Promise<QuarantineRecord | undefined>;
   /** Marks a record readmitted or discarded, or (status open) records the problems of a failed fix. */
-  updateQuarantine(
-    id: number,
-    update: {
-      status: QuarantineStatus;
-      note?: string;
-      problems?: RecordProblem[];
-      record?: Record<string, unknown>;
-    },
-  ): Promise<void>;
+  updateQuarantine(id: number, update: QuarantineUpdate): Promise<void>;
   countQuarantineByReason(status?: QuarantineStatus): Promise<Record<string, number>>;
 
   stats(): Promise<StoreStats>;

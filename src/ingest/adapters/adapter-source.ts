@@ -3,7 +3,7 @@ import type { MappedRecord } from '../columns.js';
 import type { RecordSource } from '../import-records.js';
 import type { TextEncoding } from '../read/decode.js';
 import { openInput } from '../read/open-input.js';
-import { type TableRecord, readDelimited, readJsonLines } from '../read/read-table.js';
+import { type TableRecord, columnCountProblem, readDelimited, readJsonLines } from '../read/read-table.js';
 
 export interface DelimitedAdapterOptions {
   path: string;
@@ -42,16 +42,7 @@ export async function openDelimitedAdapterSource(options: DelimitedAdapterOption
       if (record.kind === 'object')
         return { problem: { field: null, reason: 'invalid_record', message: 'expected a delimited row' } };
       if (record.cells.length !== options.columns) {
-        const expected = `expected ${options.columns} columns (${options.columnNames.join(', ')}), found ${record.cells.length}`;
-        return {
-          problem: record.terminated
-            ? { field: null, reason: 'wrong_column_count', message: expected }
-            : {
-                field: null,
-                reason: 'truncated_record',
-                message: `the file ends inside this record: ${expected}`,
-              },
-        };
+        return { problem: columnCountProblem(options.columnNames, record.cells.length, record.terminated) };
       }
       return asMapped(options.toInput(record.cells));
     },

@@ -3,6 +3,7 @@ import type { RecordProblem } from '../../store/store.js';
 import { type ImportContext, type RecordSource } from '../import-records.js';
 import { openInput } from '../read/open-input.js';
 import { readDelimited } from '../read/read-table.js';
+import { forEachLookupRow } from './lookup-rows.js';
 import { openDelimitedAdapterSource } from './adapter-source.js';
 import { type DatasetImportSummary, findFile, importSteps, requireFile } from './dataset-import.js';
 
@@ -26,9 +27,11 @@ interface Order {
  * await importInstacart(context, '../shared/datasets/instacart/billyrohh-instacart_dataset');
  */
 export async function importInstacart(context: ImportContext, dir: string): Promise<DatasetImportSummary> {
-  const aisles = await readIdNames(requireFile(dir, ['aisles.csv'], 'Instacart aisles'));
+  const aisles = await readIdNames(requireFile(dir, ['aisles.csv'], 'Instacart aisles'), 'aisle_id', 'aisle');
   const departments = await readIdNames(
     requireFile(dir, ['departments.csv', 'depertments.csv'], 'Instacart departments'),
+    'department_id',
+    'department',
   );
   const productsPath = requireFile(dir, ['products.csv'], 'Instacart products');
   const repairs = { count: 0 };
@@ -173,28 +176,15 @@ async function orderLineSource(path: string, orders: Map<string, Order>): Promis
 async function readOrders(path: string): Promise<Map<string, Order>> {
   const rows: { orderId: string; userId: string; number: number; hour: number; daysSincePrior: number }[] =
     [];
-  let header: string[] | undefined;
-  for await (const records of readDelimited(await openInput(path), {
-    delimiter: ',',
-    encoding: 'utf8',
-    quoted: true,
-  })) {
-    for (const record of records) {
-      if (record.kind !== 'cells') continue;
-      if (!header) {
-        header = record.cells.map((cell) => cell.trim());
-        continue;
-      }
-      const value = (name: string) => record.cells[header!.indexOf(name)]?.trim() ?? '';
-      rows.push({
-        orderId: value('order_id'),
-        userId: value('user_id'),
-        number: Number(value('order_number')),
-        hour: Number(value('order_hour_of_day')) || 0,
-        daysSincePrior: Number(value('days_since_prior_order')) || 0,
-      });
-    }
-  }
+  await forEachLookupRow(path, (value) =>
+    rows.push({
+      orderId: value('order_id'),
+      userId: value('user_id'),
+      number: Number(value('order_number')),
+      hour: Number(value('order_hour_of_day')) || 0,
+      daysSincePrior: Number(value('days_since_prior_order')) || 0,
+    }),
+  );
   rows.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : a.number - b.number));
   const orders = new Map<string, Order>();
   let user = '';
@@ -212,25 +202,10 @@ async function readOrders(path: string): Promise<Map<string, Order>> {
   return orders;
 }
 
-/** A two-column id,name CSV (aisles, departments) → id → name. */
-async function readIdNames(path: string): Promise<Map<string, string>> {
+/** An id,name CSV (aisles, departments) → id → name. */
+async function readIdNames(path: string, idColumn: string, nameColumn: string): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  let header = true;
-  for await (const records of readDelimited(await openInput(path), {
-    delimiter: ',',
-    encoding: 'utf8',
-    quoted: true,
-  })) {
-    for (const record of records) {
-      if (record.kind !== 'cells') continue;
-      if (header) {
-        header = false;
-        continue;
-      }
-      const [id, name] = record.cells;
-      if (id !== undefined && name !== undefined) names.set(id.trim(), name.trim());
-    }
-  }
+  await forEachLookupRow(path, (value) => names.set(value(idColumn), value(nameColumn)));
   return names;
 }
 

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { AisleError } from '../../core/errors.js';
 import type { ImportContext, RecordSource } from '../import-records.js';
-import { openInput } from '../read/open-input.js';
-import { readDelimited } from '../read/read-table.js';
+import { forEachLookupRow } from './lookup-rows.js';
 import { openDelimitedAdapterSource } from './adapter-source.js';
 import { type DatasetImportSummary, findFile, importSteps, requireFile } from './dataset-import.js';
 
@@ -340,37 +339,21 @@ function readGenres(dir: string): string[] {
 /** tags.csv → movie id → distinct tags, most used first; lines that cannot be read are listed. */
 async function readMovieTags(path: string): Promise<{ tags: Map<string, string[]>; skippedLines: number[] }> {
   const counts = new Map<string, Map<string, { tag: string; count: number }>>();
-  const skippedLines: number[] = [];
-  let header = true;
-  for await (const records of readDelimited(await openInput(path), {
-    delimiter: ',',
-    encoding: 'utf8',
-    quoted: true,
-  })) {
-    for (const record of records) {
-      if (record.kind === 'blank') continue;
-      if (header) {
-        header = false;
-        continue;
-      }
-      const cells =
-        record.kind === 'cells' && !record.invalidUtf8 && record.cells.length === 4
-          ? record.cells
-          : undefined;
-      const movieId = cells?.[1]?.trim();
-      const text = cells?.[2]?.trim();
-      if (!movieId || !text) {
-        skippedLines.push(record.line);
-        continue;
-      }
-      const byTag = counts.get(movieId) ?? new Map<string, { tag: string; count: number }>();
-      counts.set(movieId, byTag);
-      const key = text.toLowerCase();
-      const entry = byTag.get(key) ?? { tag: text, count: 0 };
-      entry.count++;
-      byTag.set(key, entry);
+  const emptyRows: number[] = [];
+  const unreadable = await forEachLookupRow(path, (value, line) => {
+    const movieId = value('movieId');
+    const text = value('tag');
+    if (!movieId || !text) {
+      emptyRows.push(line);
+      return;
     }
-  }
+    const byTag = counts.get(movieId) ?? new Map<string, { tag: string; count: number }>();
+    counts.set(movieId, byTag);
+    const key = text.toLowerCase();
+    const entry = byTag.get(key) ?? { tag: text, count: 0 };
+    entry.count++;
+    byTag.set(key, entry);
+  });
   const tags = new Map<string, string[]>();
   for (const [movieId, byTag] of counts) {
     const sorted = [...byTag.values()].sort((a, b) => b.count - a.count || a.tag.localeCompare(b.tag));
@@ -379,30 +362,16 @@ async function readMovieTags(path: string): Promise<{ tags: Map<string, string[]
       sorted.slice(0, MAX_TAGS_PER_MOVIE).map((entry) => entry.tag),
     );
   }
-  return { tags, skippedLines };
+  return { tags, skippedLines: [...unreadable, ...emptyRows].sort((a, b) => a - b) };
 }
 
 async function readLinks(path: string): Promise<Map<string, { imdbId?: string; tmdbId?: string }>> {
   const links = new Map<string, { imdbId?: string; tmdbId?: string }>();
-  let header = true;
-  for await (const records of readDelimited(await openInput(path), {
-    delimiter: ',',
-    encoding: 'utf8',
-    quoted: true,
-  })) {
-    for (const record of records) {
-      if (record.kind !== 'cells') continue;
-      if (header) {
-        header = false;
-        continue;
-      }
-      const [movieId, imdbId, tmdbId] = record.cells;
-      if (!movieId) continue;
-      const link: { imdbId?: string; tmdbId?: string } = {};
-      if (imdbId) link.imdbId = imdbId.trim();
-      if (tmdbId?.trim()) link.tmdbId = tmdbId.trim();
-      links.set(movieId.trim(), link);
-    }
-  }
+  await forEachLookupRow(path, (value) => {
+    const link: { imdbId?: string; tmdbId?: string } = {};
+    if (value('imdbId')) link.imdbId = value('imdbId');
+    if (value('tmdbId')) link.tmdbId = value('tmdbId');
+    if (value('movieId')) links.set(value('movieId'), link);
+  });
   return links;
 }

@@ -120,3 +120,18 @@ export async function* readJsonLines(input: InputFile): AsyncGenerator<TableReco
 function unreadable(line: number, raw: string, reason: string, message: string): TableRecord {
   return { kind: 'unreadable', line, raw, problem: { field: null, reason, message } };
 }
+
+/**
+ * The problem of a row with the wrong number of columns: `truncated_record` when the file ends inside
+ * it (a cut-off last line), `wrong_column_count` otherwise.
+ */
+export function columnCountProblem(
+  columnNames: readonly string[],
+  found: number,
+  terminated: boolean,
+): RecordProblem {
+  const expected = `expected ${columnNames.length} columns (${columnNames.join(', ')}), found ${found}`;
+  return terminated
+    ? { field: null, reason: 'wrong_column_count', message: expected }
+    : { field: null, reason: 'truncated_record', message: `the file ends inside this record: ${expected}` };
+}

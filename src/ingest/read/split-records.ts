@@ -83,23 +83,32 @@ interface Split {
   nextLine: number;
 }
 
-/** Splits text that ends with a line break into records; an unfinished quoted record is left over. */
-function splitText(text: string, startLine: number, quoted: boolean, maxLines: number): Split {
-  const records: TextRecord[] = [];
+/**
+ * Finds the records in text (or bytes: quotes and line breaks are ASCII, so both scan alike) that
+ * ends with a line break, calling `emit` with each record's bounds. A quoted record still open at the
+ * end is left unconsumed; one open for `maxLines` lines is taken to be a stray quote.
+ */
+function scanRecords(
+  source: string | Buffer,
+  startLine: number,
+  quoted: boolean,
+  maxLines: number,
+  emit: (start: number, end: number, line: number, unbalancedQuote: boolean) => void,
+): { consumed: number; nextLine: number } {
   let line = startLine;
   let start = 0;
   let scanFrom = 0;
   let quotes = 0;
   let breaks = 0;
   let firstBreak = -1;
-  let nextQuote = quoted ? text.indexOf('"') : -1;
+  let nextQuote = quoted ? source.indexOf('"') : -1;
   for (;;) {
-    const newline = text.indexOf('\n', scanFrom);
+    const newline = source.indexOf('\n', scanFrom);
     if (newline === -1) break;
     // Count quotes before this line break with a cached "next quote", so rare quotes cost nothing.
     while (nextQuote !== -1 && nextQuote < newline) {
       quotes++;
-      nextQuote = text.indexOf('"', nextQuote + 1);
+      nextQuote = source.indexOf('"', nextQuote + 1);
     }
     if (quotes % 2 === 1) {
       if (firstBreak === -1) firstBreak = newline;
@@ -108,43 +117,40 @@ function splitText(text: string, startLine: number, quoted: boolean, maxLines: n
         continue;
       }
       // Give up on the quote: the record is its first line, and reading resumes on the next.
-      records.push(textRecord(text, start, firstBreak, line, true, true));
+      emit(start, firstBreak, line, true);
       line++;
       start = firstBreak + 1;
-      scanFrom = start;
-      quotes = 0;
-      breaks = 0;
-      firstBreak = -1;
-      nextQuote = quoted ? text.indexOf('"', start) : -1;
-      continue;
+    } else {
+      emit(start, newline, line, false);
+      line += breaks + 1;
+      start = newline + 1;
     }
-    records.push(textRecord(text, start, newline, line, true, false));
-    line += breaks + 1;
-    breaks = 0;
-    quotes = 0;
-    firstBreak = -1;
-    start = newline + 1;
     scanFrom = start;
+    quotes = 0;
+    breaks = 0;
+    firstBreak = -1;
+    nextQuote = quoted ? source.indexOf('"', start) : -1;
   }
-  return { records, consumed: start, nextLine: line };
+  return { consumed: start, nextLine: line };
 }
 
-function textRecord(
-  text: string,
-  start: number,
-  end: number,
-  line: number,
-  terminated: boolean,
-  unbalancedQuote: boolean,
-): TextRecord {
-  const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-  return { text: text.slice(start, stop), line, terminated, unbalancedQuote, invalidUtf8: false };
+/** Splits valid text that ends with a line break into records. */
+function splitText(text: string, startLine: number, quoted: boolean, maxLines: number): Split {
+  const records: TextRecord[] = [];
+  const scan = scanRecords(text, startLine, quoted, maxLines, (start, end, line, unbalancedQuote) => {
+    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    records.push({
+      text: text.slice(start, stop),
+      line,
+      terminated: true,
+      unbalancedQuote,
+      invalidUtf8: false,
+    });
+  });
+  return { records, ...scan };
 }
 
-/**
- * The byte-level split, for chunks that hold invalid UTF-8: each record is decoded (and checked) on
- * its own. Quotes and line breaks are ASCII, so splitting bytes finds the same records as text.
- */
+/** Splits bytes holding invalid UTF-8 into records, decoding and checking each on its own. */
 function splitBytes(
   buffer: Buffer,
   startLine: number,
@@ -153,52 +159,14 @@ function splitBytes(
   first: boolean,
 ): Split {
   const records: TextRecord[] = [];
-  let line = startLine;
-  let start = 0;
-  let scanFrom = 0;
-  let quotes = 0;
-  let breaks = 0;
-  let firstBreak = -1;
-  let nextQuote = quoted ? buffer.indexOf(0x22) : -1;
-  const push = (from: number, to: number, unbalancedQuote: boolean): void => {
-    const stop = to > from && buffer[to - 1] === 0x0d ? to - 1 : to;
-    const bytes = buffer.subarray(from, stop);
+  const scan = scanRecords(buffer, startLine, quoted, maxLines, (start, end, line, unbalancedQuote) => {
+    const stop = end > start && buffer[end - 1] === 0x0d ? end - 1 : end;
+    const bytes = buffer.subarray(start, stop);
     let text = bytes.toString('utf8');
     if (first && records.length === 0 && text.startsWith(BOM)) text = text.slice(1);
     records.push({ text, line, terminated: true, unbalancedQuote, invalidUtf8: !isUtf8(bytes) });
-  };
-  for (;;) {
-    const newline = buffer.indexOf(LF, scanFrom);
-    if (newline === -1) break;
-    while (nextQuote !== -1 && nextQuote < newline) {
-      quotes++;
-      nextQuote = buffer.indexOf(0x22, nextQuote + 1);
-    }
-    if (quotes % 2 === 1) {
-      if (firstBreak === -1) firstBreak = newline;
-      if (++breaks < maxLines) {
-        scanFrom = newline + 1;
-        continue;
-      }
-      push(start, firstBreak, true);
-      line++;
-      start = firstBreak + 1;
-      scanFrom = start;
-      quotes = 0;
-      breaks = 0;
-      firstBreak = -1;
-      nextQuote = quoted ? buffer.indexOf(0x22, start) : -1;
-      continue;
-    }
-    push(start, newline, false);
-    line += breaks + 1;
-    breaks = 0;
-    quotes = 0;
-    firstBreak = -1;
-    start = newline + 1;
-    scanFrom = start;
-  }
-  return { records, consumed: start, nextLine: line };
+  });
+  return { records, ...scan };
 }
 
 /**

@@ -33,8 +33,8 @@ import type {
   QuarantineInput,
   QuarantineRecord,
   QuarantineStatus,
+  QuarantineUpdate,
   QueryRecord,
-  RecordProblem,
   ReportRecord,
   ScanEventsOptions,
   Store,
@@ -413,15 +413,7 @@ export class SqliteStore implements Store {
     return row ? rowToQuarantine(row) : undefined;
   }
 
-  async updateQuarantine(
-    id: number,
-    update: {
-      status: QuarantineStatus;
-      note?: string;
-      problems?: RecordProblem[];
-      record?: Record<string, unknown>;
-    },
-  ): Promise<void> {
+  async updateQuarantine(id: number, update: QuarantineUpdate): Promise<void> {
     const first = update.problems?.[0];
     const info = this.db
       .prepare(
