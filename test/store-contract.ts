@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Item } from '../src/core/entities.js';
 import type { Event } from '../src/core/event.js';
-import type { QuarantineInput, Store } from '../src/store/store.js';
+import type { QualityFlagInput, QuarantineInput, Store } from '../src/store/store.js';
 
 /**
  * The store contract: every Store implementation (SQLite, PostgreSQL) must pass this same suite.
@@ -378,6 +378,237 @@ export function runStoreContract(
       await store.saveReport('quality', { n: 2 });
       await store.saveReport('fairness', { n: 3 });
       expect((await store.listReports('quality')).map((report) => report.body)).toEqual([{ n: 2 }, { n: 1 }]);
+    });
+
+    it('scans the events of one batch and of a time range', async () => {
+      const first = await store.beginBatch('a', 'event');
+      await store.appendEvents([event('u1', 'i1', 1000), event('u1', 'i2', 2000)], first);
+      const second = await store.beginBatch('b', 'event');
+      await store.appendEvents([event('u2', 'i1', 1500), event('u1', 'i1', 1000)], second);
+      const ofBatch = async (options: Parameters<Store['scanEvents']>[0]) => {
+        const seen = [];
+        for await (const page of store.scanEvents(options)) seen.push(...page);
+        return seen.map((entry) => `${entry.userId}@${entry.timestamp}#${entry.batchId}`);
+      };
+      expect(await ofBatch({ batchId: second })).toEqual([`u2@1500#${second}`]);
+      expect(await ofBatch({ batchId: first, batchSize: 1 })).toEqual([
+        `u1@1000#${first}`,
+        `u1@2000#${first}`,
+      ]);
+      expect(await ofBatch({ fromTs: 1200, toTs: 2000 })).toEqual([`u2@1500#${second}`]);
+    });
+
+    it('scans the same events in columns, absent fields as NaN, empty or null', async () => {
+      const batch = await store.beginBatch('a', 'event');
+      await store.appendEvents(
+        [
+          event('u1', 'i1', 1000, { eventId: 'e', value: 4, dwellMs: 30, sessionId: 's' }),
+          { userId: 'u2', type: 'search', query: 'tee', timestamp: 2000 },
+          event('u3', 'i2', 3000),
+        ],
+        batch,
+      );
+      const objects = [];
+      for await (const page of store.scanEvents()) objects.push(...page);
+      const rows: unknown[][] = [];
+      for await (const page of store.scanEventColumns({ batchSize: 2 })) {
+        for (let at = 0; at < page.length; at++) {
+          rows.push([
+            page.seq[at],
+            page.userId[at],
+            page.itemId[at],
+            page.type[at],
+            page.value[at],
+            page.timestamp[at],
+            page.dwellMs[at],
+            page.sessionId[at],
+            page.batchId[at],
+            page.hasEventId[at],
+            page.hasQuery[at],
+          ]);
+        }
+      }
+      expect(rows).toEqual([
+        [objects[0]!.seq, 'u1', 'i1', 'view', 4, 1000, 30, 's', batch, 1, 0],
+        [objects[1]!.seq, 'u2', '', 'search', Number.NaN, 2000, Number.NaN, null, batch, 0, 1],
+        [objects[2]!.seq, 'u3', 'i2', 'view', Number.NaN, 3000, Number.NaN, null, batch, 0, 0],
+      ]);
+    });
+
+    describe('quality gate', () => {
+      const finding = (subjectId: string, overrides: Partial<QualityFlagInput> = {}): QualityFlagInput => ({
+        subject: 'user',
+        subjectId,
+        detector: 'bot',
+        score: 0.9,
+        action: 'exclude',
+        weight: 0,
+        reason: 'inhuman_rate',
+        message: `${subjectId} viewed 300 items a minute`,
+        evidence: { peakPerMinute: 300 },
+        covers: 'all',
+        events: [],
+        ...overrides,
+      });
+
+      async function seed(): Promise<number[]> {
+        const batch = await store.beginBatch('test', 'event');
+        await store.appendEvents(
+          [event('bot', 'i1', 1), event('bot', 'i2', 2), event('real', 'i1', 3), event('real', 'i3', 4)],
+          batch,
+        );
+        const seqs: number[] = [];
+        for await (const page of store.scanEvents()) seqs.push(...page.map((entry) => entry.seq));
+        return seqs;
+      }
+
+      async function training(includeExcluded = false) {
+        const seen: string[] = [];
+        for await (const page of store.scanTrainingEvents({ includeExcluded, batchSize: 3 }))
+          for (const entry of page) seen.push(`${entry.userId}:${entry.itemId}:${entry.weight}`);
+        return seen;
+      }
+
+      it('records runs with their summaries, newest first', async () => {
+        const batch = await store.beginBatch('test', 'event');
+        const first = await store.beginQualityRun('batch', batch);
+        await store.finishQualityRun(first, { checks: [{ check: 'completeness', status: 'pass' }] });
+        const second = await store.beginQualityRun('scan', null);
+        const runs = await store.listQualityRuns();
+        expect(runs.map((run) => [run.id, run.kind, run.batchId])).toEqual([
+          [second, 'scan', null],
+          [first, 'batch', batch],
+        ]);
+        expect(runs[1]).toMatchObject({ summary: { checks: [{ check: 'completeness' }] } });
+        expect(runs[0]?.finishedAt).toBeNull();
+        await expect(store.finishQualityRun(999_999, {})).rejects.toThrow(/No quality run/);
+      });
+
+      it('weights training events by the findings that cover them, and leaves the rest alone', async () => {
+        const [, , real1, real2] = await seed();
+        expect(await training()).toEqual(['bot:i1:1', 'bot:i2:1', 'real:i1:1', 'real:i3:1']);
+        const run = await store.beginQualityRun('scan', null);
+        expect(
+          await store.saveQualityFlags(run, [
+            finding('bot'),
+            finding('i1', {
+              subject: 'item',
+              detector: 'burst',
+              action: 'down-weight',
+              weight: 0.25,
+              covers: 'listed',
+              events: [{ seq: real1!, score: 0.7 }],
+            }),
+          ]),
+        ).toEqual({ inserted: 2, updated: 0, keptReadmitted: 0 });
+        expect(await training()).toEqual(['real:i1:0.25', 'real:i3:1']);
+        expect(await training(true)).toEqual(['bot:i1:0', 'bot:i2:0', 'real:i1:0.25', 'real:i3:1']);
+        const [burst] = await store.listQualityFlags({ detector: 'burst' });
+        expect(burst).toMatchObject({ subject: 'item', subjectId: 'i1', listedEvents: 1, status: 'open' });
+        expect(await store.qualityFlagEvents(burst!.id)).toEqual([{ seq: real1, score: 0.7 }]);
+        expect(real2).toBeGreaterThan(real1!);
+      });
+
+      it('updates a finding on the next run, keeps an operator decision, and re-admits', async () => {
+        await seed();
+        const first = await store.beginQualityRun('batch', null);
+        await store.saveQualityFlags(first, [finding('bot', { score: 0.8 })]);
+        const [flag] = await store.listQualityFlags({ subjectId: 'bot' });
+        expect(flag).toMatchObject({ score: 0.8, status: 'open', firstRunId: first, lastRunId: first });
+        const readmitted = await store.reviewQualityFlag(flag!.id, {
+          status: 'readmitted',
+          note: 'a fast human',
+        });
+        expect(readmitted).toMatchObject({ status: 'readmitted', note: 'a fast human' });
+        expect(readmitted.reviewedAt).toBeTypeOf('number');
+        expect(await training()).toEqual(['bot:i1:1', 'bot:i2:1', 'real:i1:1', 'real:i3:1']);
+        const second = await store.beginQualityRun('batch', null);
+        expect(await store.saveQualityFlags(second, [finding('bot', { score: 0.95 })])).toEqual({
+          inserted: 0,
+          updated: 0,
+          keptReadmitted: 1,
+        });
+        expect(await store.getQualityFlag(flag!.id)).toMatchObject({
+          status: 'readmitted',
+          score: 0.95,
+          firstRunId: first,
+          lastRunId: second,
+        });
+        expect((await training()).length).toBe(4);
+        await store.reviewQualityFlag(flag!.id, { status: 'confirmed' });
+        expect(await training()).toEqual(['real:i1:1', 'real:i3:1']);
+        await expect(store.reviewQualityFlag(999_999, { status: 'confirmed' })).rejects.toThrow(
+          /No quality finding/,
+        );
+      });
+
+      it('clears open findings a full scan no longer raises, and opens them again when found', async () => {
+        await seed();
+        const first = await store.beginQualityRun('scan', null);
+        await store.saveQualityFlags(first, [finding('bot'), finding('real', { detector: 'shilling' })]);
+        const confirmed = (await store.listQualityFlags({ detector: 'shilling' }))[0]!;
+        await store.reviewQualityFlag(confirmed.id, { status: 'confirmed' });
+        const second = await store.beginQualityRun('scan', null);
+        expect(await store.clearStaleQualityFlags(second, ['bot', 'shilling'])).toBe(1);
+        expect((await store.listQualityFlags({ subjectId: 'bot' }))[0]?.status).toBe('cleared');
+        expect((await store.getQualityFlag(confirmed.id))?.status).toBe('confirmed');
+        expect((await training()).length).toBe(2);
+        await store.saveQualityFlags(second, [finding('bot')]);
+        expect((await store.listQualityFlags({ subjectId: 'bot' }))[0]?.status).toBe('open');
+        expect(await store.countQualityFlags()).toEqual([
+          { detector: 'bot', subject: 'user', status: 'open', action: 'exclude', count: 1 },
+          { detector: 'shilling', subject: 'user', status: 'confirmed', action: 'exclude', count: 1 },
+        ]);
+      });
+
+      it('lists findings by score or id, filtered', async () => {
+        await seed();
+        const run = await store.beginQualityRun('scan', null);
+        await store.saveQualityFlags(run, [
+          finding('a', { score: 0.5 }),
+          finding('b', { score: 0.99 }),
+          finding('c', { score: 0.7, detector: 'lockstep' }),
+        ]);
+        expect((await store.listQualityFlags()).map((flag) => flag.subjectId)).toEqual(['b', 'c', 'a']);
+        expect((await store.listQualityFlags({ order: 'id' })).map((flag) => flag.subjectId)).toEqual([
+          'a',
+          'b',
+          'c',
+        ]);
+        expect(
+          (await store.listQualityFlags({ minScore: 0.6, detector: 'bot' })).map((f) => f.subjectId),
+        ).toEqual(['b']);
+        const [first] = await store.listQualityFlags({ order: 'id', limit: 1 });
+        expect((await store.listQualityFlags({ order: 'id', afterId: first!.id })).length).toBe(2);
+        await expect(store.saveQualityFlags(run, [finding('x', { score: 2 })])).rejects.toThrow(
+          /in \[0, 1\]/,
+        );
+      });
+
+      it('forgets the findings about an erased user', async () => {
+        const [botSeq] = await seed();
+        const run = await store.beginQualityRun('scan', null);
+        await store.saveQualityFlags(run, [
+          finding('bot'),
+          finding('i1', {
+            subject: 'item',
+            detector: 'burst',
+            covers: 'listed',
+            events: [{ seq: botSeq!, score: 1 }],
+          }),
+        ]);
+        await store.deleteUser('bot');
+        expect(await store.listQualityFlags({ subject: 'user' })).toEqual([]);
+        const [item] = await store.listQualityFlags({ subject: 'item' });
+        expect(item?.listedEvents).toBe(0);
+      });
+
+      it('keeps the quality policy', async () => {
+        expect(await store.loadQualityPolicy()).toBeUndefined();
+        await store.saveQualityPolicy({ detectors: { bot: { action: 'flag' } } });
+        await store.saveQualityPolicy({ detectors: { bot: { action: 'exclude' } } });
+        expect(await store.loadQualityPolicy()).toEqual({ detectors: { bot: { action: 'exclude' } } });
+      });
     });
 
     it('answers ping and closes', async () => {

@@ -1,18 +1,24 @@
 import { type Aisle, openAisle } from '../aisle.js';
 import type { AisleConfig } from '../core/config.js';
-import { loadConfig } from '../core/load-config.js';
+import { type ConfigFlags, loadConfig } from '../core/load-config.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
   db?: string;
-  config?: string;
+  configFile?: string;
   host?: string;
   port?: number;
 }
 
 /** The configuration for a command: defaults < aisle.toml < environment < flags. */
 export function configFor(options: GlobalOptions): AisleConfig {
-  return loadConfig({ flags: options, env: process.env });
+  const flags: ConfigFlags = {
+    db: options.db,
+    host: options.host,
+    port: options.port,
+    config: options.configFile,
+  };
+  return loadConfig({ flags, env: process.env });
 }
 
 /** Opens the engine for one command and always closes it. */

@@ -2,10 +2,14 @@
 import { Command, CommanderError } from 'commander';
 import { isAisleError } from '../core/errors.js';
 import { AISLE_VERSION } from '../core/version.js';
+import { registerEvalCommand } from './commands/eval.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerQualityCommand } from './commands/quality.js';
 import { registerQuarantineCommand } from './commands/quarantine.js';
+import { registerSearchCommands } from './commands/search.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerStatsCommand } from './commands/stats.js';
+import { registerTrainCommand } from './commands/train.js';
 
 /**
  * The `aisle` command. Exit codes: 0 done (quarantined records are reported, not failures);
@@ -16,13 +20,17 @@ async function main(argv: readonly string[]): Promise<void> {
     .version(AISLE_VERSION)
     .description('Aisle: e-commerce search and recommendation engine')
     .option('--db <path>', 'database: SQLite file path or sqlite:<path> (env AISLE_DB; default ./aisle.db)')
-    .option('--config <file>', 'config file (env AISLE_CONFIG; default ./aisle.toml if present)')
+    .option('--config-file <file>', 'config file (env AISLE_CONFIG; default ./aisle.toml if present)')
     .exitOverride()
     .showHelpAfterError();
   registerImportCommand(program);
   registerStatsCommand(program);
   registerQuarantineCommand(program);
+  registerQualityCommand(program);
   registerServeCommand(program);
+  registerEvalCommand(program);
+  registerTrainCommand(program);
+  registerSearchCommands(program);
   await program.parseAsync(argv);
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultEventTypeAliases, defaultEventWeights } from './event.js';
+import { apiKeySchema, servingSchema } from './serving-config.js';
 
 const DAY_MS = 86_400_000;
 
@@ -28,8 +29,20 @@ export const configSchema = z
           .default(10 * 1024 * 1024),
         /** Most records accepted in one POST batch. */
         maxBatchRecords: z.number().int().positive().default(10_000),
+        /** API keys and their scopes; with none, the API is open and must stay on loopback. */
+        apiKeys: z.array(apiKeySchema).default([]),
+        /** Requests per second the API accepts per client address when no keys are configured. */
+        openRequestsPerSecond: z.number().positive().default(10_000),
+        /**
+         * Shed load (503 with Retry-After) when the event loop lags more than this many milliseconds
+         * on average, or is busy more than `maxEventLoopUtilization` of the time: a share of requests
+         * is refused at once, so the rest are answered quickly and the node stays up.
+         */
+        maxEventLoopDelayMs: z.number().positive().default(100),
+        maxEventLoopUtilization: z.number().min(0.1).max(1).default(0.97),
       })
       .prefault({}),
+    serving: servingSchema.prefault({}),
     events: z
       .object({
         /** Training weight per event type; add a key to declare a custom type. */

@@ -13,6 +13,11 @@ export const errorCodes = {
   UNAUTHORIZED: { status: 401, description: 'The request carries no valid API key.' },
   FORBIDDEN: { status: 403, description: 'The API key lacks the scope this request needs.' },
   RATE_LIMITED: { status: 429, description: 'Too many requests for this API key; retry later.' },
+  OVERLOADED: { status: 503, description: 'The server is shedding load; retry after the Retry-After delay.' },
+  NOT_READY: {
+    status: 503,
+    description: 'The server cannot answer this yet (no trained model); retry after the Retry-After delay.',
+  },
   STORE_UNAVAILABLE: { status: 503, description: 'The store cannot be opened or reached.' },
   STORE_SCHEMA_TOO_NEW: {
     status: 500,

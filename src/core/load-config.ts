@@ -24,7 +24,7 @@ export const DEFAULT_CONFIG_FILE = 'aisle.toml';
 
 /**
  * Builds the configuration: defaults < config file < environment < CLI flags.
- * The file is `--config`, else `AISLE_CONFIG`, else `./aisle.toml` when it exists.
+ * The file is `--config-file` (flags.config), else `AISLE_CONFIG`, else `./aisle.toml` when it exists.
  * Environment: `AISLE_DB` or `AISLE_DATABASE_URL` (database), `HOST`, `PORT`.
  *
  * @example

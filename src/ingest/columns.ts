@@ -235,3 +235,10 @@ export function hasField(kind: RecordKind, object: Record<string, unknown>, fiel
     (key) => aliases[normaliseColumnName(key)] === field && object[key] !== undefined,
   );
 }
+
+/** The value of the key of `object` that maps to `field` for records of `kind` (any spelling). */
+export function fieldValue(kind: RecordKind, object: Record<string, unknown>, field: string): unknown {
+  const aliases = fieldAliases[kind];
+  const key = Object.keys(object).find((name) => aliases[normaliseColumnName(name)] === field);
+  return key === undefined ? undefined : object[key];
+}

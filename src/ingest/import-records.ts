@@ -1,3 +1,4 @@
+import { type QualityGateSummary, runQualityGate } from '../quality/gate.js';
 import type { BulkLoad, QuarantineInput, RecordKind, RecordProblem, Store } from '../store/store.js';
 import { type ProducedChunk, type RecordSource, produceRecords } from './produce-records.js';
 import { type KindTotals, RecordWriter } from './record-writer.js';
@@ -34,6 +35,8 @@ export interface ImportSummary {
   error?: string;
   /** Quarantined records of this import, up to `keepProblems`, for API responses and messages. */
   problems: { line: number | null; problems: RecordProblem[] }[];
+  /** What the data-quality gate found in this batch (docs/quality.md). */
+  quality?: QualityGateSummary;
 }
 
 export interface ImportContext {
@@ -165,5 +168,7 @@ export async function consumeRecords(
   summary.recordsPerSecond = summary.seconds > 0 ? Math.round(summary.read / summary.seconds) : summary.read;
   const { problems: _problems, ...stored } = summary;
   await store.finishBatch(batchId, stored);
+  // After the batch is recorded: the gate reads what it stored, and its run is kept apart (by batch id).
+  summary.quality = await runQualityGate(store, { ...summary, batchId });
   return summary;
 }

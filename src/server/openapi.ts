@@ -54,6 +54,132 @@ const ingestResponseSchema: JsonSchema = {
   },
 };
 
+/** A finding of the quality gate (docs/quality.md). */
+const qualityFindingSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    subject: { type: 'string', enum: ['user', 'item'] },
+    subjectId: { type: 'string' },
+    detector: { type: 'string', enum: ['bot', 'burst', 'lockstep', 'shilling'] },
+    score: { type: 'number', minimum: 0, maximum: 1 },
+    action: { type: 'string', enum: ['flag', 'down-weight', 'exclude', 'quarantine'] },
+    weight: {
+      type: 'number',
+      description: 'Training weight of the covered events while the finding applies.',
+    },
+    covers: { type: 'string', enum: ['all', 'listed'] },
+    reason: { type: 'string' },
+    message: { type: 'string' },
+    evidence: { type: 'object' },
+    status: { type: 'string', enum: ['open', 'confirmed', 'readmitted', 'cleared'] },
+    listedEvents: { type: 'integer' },
+  },
+};
+
+/** The quality gate's routes: all admin-only (`x-aisle-scope: admin`; the auth layer enforces it). */
+function qualityPaths(): JsonSchema {
+  const admin = (operationId: string, summary: string, extra: JsonSchema = {}) => ({
+    operationId,
+    summary: `${summary} (admin)`,
+    tags: ['quality'],
+    'x-aisle-scope': 'admin',
+    responses: {
+      '200': { description: 'OK' },
+      '400': {
+        description: 'Invalid query, path or body',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+      '404': {
+        description: 'No such finding',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+    },
+    ...extra,
+  });
+  const query = (name: string, schema: JsonSchema, description: string) => ({
+    name,
+    in: 'query',
+    schema,
+    description,
+  });
+  const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer' } };
+  return {
+    '/quality/report': {
+      get: admin(
+        'qualityReport',
+        'Check results with their trend, detector findings, most suspicious users and items',
+        {
+          parameters: [
+            query('runs', { type: 'integer', default: 20 }, 'batches in each trend'),
+            query('top', { type: 'integer', default: 20 }, 'users and items listed'),
+          ],
+        },
+      ),
+    },
+    '/quality/findings': {
+      get: admin('qualityFindings', 'Findings for review, highest score first', {
+        parameters: [
+          query(
+            'status',
+            { type: 'string', enum: ['open', 'confirmed', 'readmitted', 'cleared', 'all'], default: 'open' },
+            'review status',
+          ),
+          query('detector', { type: 'string' }, 'bot, burst, lockstep or shilling'),
+          query('subject', { type: 'string', enum: ['user', 'item'] }, 'user or item findings'),
+          query('minScore', { type: 'number' }, 'lowest score'),
+          query(
+            'order',
+            { type: 'string', enum: ['score', 'id'], default: 'score' },
+            'score: highest first; id: for paging',
+          ),
+          query('afterId', { type: 'integer' }, 'paging (with order=id)'),
+          query('limit', { type: 'integer', default: 100 }, 'most findings returned'),
+        ],
+      }),
+    },
+    '/quality/findings/{id}': {
+      get: admin(
+        'qualityFinding',
+        'One finding with its listed events and, for a user, their latest events',
+        { parameters: [id] },
+      ),
+    },
+    '/quality/findings/{id}/review': {
+      post: admin('qualityReview', 'Confirm, re-admit or reopen a finding', {
+        parameters: [id],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['decision'],
+                properties: {
+                  decision: { type: 'string', enum: ['confirm', 'readmit', 'reopen'] },
+                  note: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+      }),
+    },
+    '/quality/scan': { post: admin('qualityScan', 'Run the detectors over every stored event') },
+    '/quality/policy': {
+      get: admin('qualityPolicy', 'The quality policy in force, defaults filled in'),
+      put: admin('qualityPolicySet', 'Validate and store a quality policy', {
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+      }),
+    },
+    '/quality/runs': {
+      get: admin('qualityRuns', 'Gate runs with their full summaries, newest first', {
+        parameters: [query('limit', { type: 'integer', default: 20 }, 'most runs returned')],
+      }),
+    },
+  };
+}
+
 /**
  * The OpenAPI 3.0 document, built from the same zod schemas that validate the records, so the
  * document cannot drift from what the server accepts.
@@ -151,6 +277,7 @@ export function buildOpenApiDocument(aisle: Aisle): JsonSchema {
         'EventInput',
         'Record behaviour events (idempotent by eventId or by user, time, type and item)',
       ),
+      ...qualityPaths(),
       '/openapi.json': {
         get: {
           summary: 'This document',
@@ -171,6 +298,7 @@ export function buildOpenApiDocument(aisle: Aisle): JsonSchema {
         EventInput: inputSchema(aisle.schemas.event),
         IngestResponse: ingestResponseSchema,
         Error: errorSchema,
+        QualityFinding: qualityFindingSchema,
         Stats: {
           type: 'object',
           properties: Object.fromEntries(

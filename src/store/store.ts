@@ -138,6 +138,135 @@ export interface ScanEventsOptions {
   /** Only events with seq greater than this (to follow the log). */
   afterSeq?: number;
   batchSize?: number;
+  /** Only the events this import batch stored. */
+  batchId?: number;
+  /** Only events at or after this time (epoch ms). */
+  fromTs?: EpochMs;
+  /** Only events before this time (epoch ms). */
+  toTs?: EpochMs;
+}
+
+/**
+ * A page of events in columns, for analyses that read millions of events (the quality gate):
+ * no object per event. Absent numbers are NaN, an absent item is '', absent texts are null.
+ */
+export interface EventColumns {
+  length: number;
+  seq: Float64Array;
+  userId: string[];
+  itemId: string[];
+  type: string[];
+  value: Float64Array;
+  timestamp: Float64Array;
+  dwellMs: Float64Array;
+  sessionId: (string | null)[];
+  batchId: Int32Array;
+  /** 1 when the event has a client event id. */
+  hasEventId: Uint8Array;
+  /** 1 when the event carries a query. */
+  hasQuery: Uint8Array;
+}
+
+/**
+ * What the quality gate does with the events a finding implicates (docs/quality.md):
+ * `flag` records and reports only; `down-weight` multiplies their training weight; `exclude` keeps
+ * them out of training; `quarantine` keeps them out of training and serving until an operator decides.
+ */
+export type QualityAction = 'flag' | 'down-weight' | 'exclude' | 'quarantine';
+
+/**
+ * Where a finding stands: `open` (raised by the gate, awaiting review; its action applies),
+ * `confirmed` (an operator agreed; the action applies and later runs cannot clear it),
+ * `readmitted` (an operator overruled it; the events count fully again and later runs keep it so),
+ * `cleared` (a later full scan no longer found it; nothing applies).
+ */
+export type QualityFlagStatus = 'open' | 'confirmed' | 'readmitted' | 'cleared';
+
+/** A finding of the quality gate about one user or item, as a detector raises it. */
+export interface QualityFlagInput {
+  subject: 'user' | 'item';
+  subjectId: string;
+  /** The detector that raised it (`bot`, `burst`, `lockstep`, `shilling`). */
+  detector: string;
+  /** Suspicion in [0, 1]. */
+  score: number;
+  action: QualityAction;
+  /** Training weight of the implicated events while the flag applies: 1 for flag, 0 for exclude/quarantine. */
+  weight: number;
+  /** Stable reason code, e.g. `inhuman_rate`, `lockstep_group`, `shilling_profile`. */
+  reason: string;
+  message: string;
+  /** The facts behind the score (feature values, thresholds, the group, the target items …). */
+  evidence: Record<string, unknown>;
+  /**
+   * The events it implicates: `all` means every event of the user (now and later); otherwise only
+   * the listed events. `scores` lists events with their own suspicion (for review) either way.
+   */
+  covers: 'all' | 'listed';
+  events: readonly { seq: number; score: number }[];
+}
+
+/** A stored finding with its review state. */
+export interface QualityFlag extends Omit<QualityFlagInput, 'events'> {
+  id: number;
+  status: QualityFlagStatus;
+  /** Number of events listed with the flag. */
+  listedEvents: number;
+  firstRunId: number;
+  lastRunId: number;
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
+  reviewedAt: EpochMs | null;
+  note: string | null;
+}
+
+export interface QualityFlagFilter {
+  status?: QualityFlagStatus;
+  detector?: string;
+  subject?: 'user' | 'item';
+  subjectId?: string;
+  minScore?: number;
+  /** Only flags with an id greater than this (paging in id order). */
+  afterId?: number;
+  /** `score`: highest first (the default); `id`: oldest first, for paging. */
+  order?: 'score' | 'id';
+  limit?: number;
+}
+
+/** An operator's decision on a finding. */
+export interface QualityReview {
+  status: 'open' | 'confirmed' | 'readmitted';
+  note?: string;
+}
+
+/** What saving a gate run's findings did. */
+export interface QualityFlagCounts {
+  inserted: number;
+  updated: number;
+  /** Findings on subjects an operator re-admitted: their evidence is updated, their status kept. */
+  keptReadmitted: number;
+}
+
+/** One run of the quality gate (on an import batch, or a full scan), with its summary. */
+export interface QualityRun {
+  id: number;
+  kind: 'batch' | 'scan';
+  batchId: number | null;
+  startedAt: EpochMs;
+  finishedAt: EpochMs | null;
+  summary: Record<string, unknown> | null;
+}
+
+/** An event with the training weight the quality gate gives it (1 untouched, 0 excluded). */
+export interface WeightedEvent extends StoredEvent {
+  weight: number;
+}
+
+export interface ScanTrainingEventsOptions {
+  afterSeq?: number;
+  batchSize?: number;
+  /** Also yield events the gate excluded (weight 0); by default they are left out. */
+  includeExcluded?: boolean;
 }
 
 /**
@@ -186,7 +315,9 @@ export interface Store {
   /** A user's most recent events, newest first. */
   userEvents(userId: string, limit?: number): Promise<StoredEvent[]>;
   scanEvents(options?: ScanEventsOptions): AsyncIterable<StoredEvent[]>;
-  /** Erases a user, their events and protected attributes (right to be forgotten). */
+  /** The same events as `scanEvents`, a page at a time in columns. */
+  scanEventColumns(options?: ScanEventsOptions): AsyncIterable<EventColumns>;
+  /** Erases a user, their events, protected attributes and quality findings (right to be forgotten). */
   deleteUser(userId: string): Promise<{ events: number; found: boolean }>;
 
   appendQueries(queries: readonly QueryRecord[]): Promise<AppendCounts>;
@@ -208,4 +339,40 @@ export interface Store {
 
   saveReport(kind: string, body: Record<string, unknown>): Promise<number>;
   listReports(kind: string, limit?: number): Promise<ReportRecord[]>;
+
+  /** Starts a quality-gate run (on an import batch, or a full scan); returns its id. */
+  beginQualityRun(kind: QualityRun['kind'], batchId: number | null): Promise<number>;
+  finishQualityRun(runId: number, summary: Record<string, unknown>): Promise<void>;
+  /** Runs, newest first. */
+  listQualityRuns(limit?: number): Promise<QualityRun[]>;
+  /**
+   * Records a run's findings, one per (subject, subject id, detector): a new finding is inserted
+   * `open`; a finding already stored is updated (score, action, evidence, listed events), keeping an
+   * operator's `confirmed` or `readmitted` decision; a `cleared` one opens again. Nothing is deleted.
+   */
+  saveQualityFlags(runId: number, flags: readonly QualityFlagInput[]): Promise<QualityFlagCounts>;
+  /**
+   * After a full scan: `open` findings of these detectors that the run `runId` did not raise again are
+   * marked `cleared`. Returns how many.
+   */
+  clearStaleQualityFlags(runId: number, detectors: readonly string[]): Promise<number>;
+  listQualityFlags(filter?: QualityFlagFilter): Promise<QualityFlag[]>;
+  getQualityFlag(id: number): Promise<QualityFlag | undefined>;
+  /** The events a finding lists, with their scores (highest first). */
+  qualityFlagEvents(id: number, limit?: number): Promise<{ seq: number; score: number }[]>;
+  /** Records an operator's decision; throws NOT_FOUND for an unknown id. */
+  reviewQualityFlag(id: number, review: QualityReview): Promise<QualityFlag>;
+  /** Flags counted by detector, subject, status and action. */
+  countQualityFlags(): Promise<
+    { detector: string; subject: string; status: string; action: string; count: number }[]
+  >;
+  /**
+   * The events a training run should use, in log order, each with its quality weight: the smallest
+   * weight of the open or confirmed findings that cover it (1 when none). Events of weight 0
+   * (excluded, quarantined) are left out unless `includeExcluded`.
+   */
+  scanTrainingEvents(options?: ScanTrainingEventsOptions): AsyncIterable<WeightedEvent[]>;
+  /** The stored quality policy (JSON as saved), or undefined when the defaults apply. */
+  loadQualityPolicy(): Promise<Record<string, unknown> | undefined>;
+  saveQualityPolicy(policy: Record<string, unknown>): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { type Aisle, openAisle } from '../../aisle.js';
 import { AisleError } from '../../core/errors.js';
 import { seedDemo } from '../../ingest/demo/seed-demo.js';
-import { createServer } from '../../server/app.js';
+import { startServer } from '../../server/app.js';
 import { type GlobalOptions, configFor } from '../context.js';
 import { formatDatasetSummary } from '../format.js';
 
@@ -61,8 +61,17 @@ export function registerServeCommand(program: Command): void {
 }
 
 async function serve(aisle: Aisle, log: boolean): Promise<void> {
-  const { host, port } = aisle.config.server;
-  const app = createServer(aisle, { logger: log });
+  const { host, port, apiKeys } = aisle.config.server;
+  const open = apiKeys.length === 0;
+  if (open && !LOOPBACK.has(host)) {
+    await aisle.close();
+    throw new AisleError(
+      'CONFIG_INVALID',
+      `Refusing to listen on ${host} with no API keys: an open API must stay on loopback (127.0.0.1). Add [[server.apiKeys]] to the config file (docs/api.md#authentication), or listen on 127.0.0.1 behind a proxy that authenticates.`,
+      { host },
+    );
+  }
+  const app = await startServer(aisle, { logger: log });
   const shutdown = async (signal: string): Promise<void> => {
     process.stderr.write(`${signal}: closing …\n`);
     await app.close();
@@ -75,14 +84,14 @@ async function serve(aisle: Aisle, log: boolean): Promise<void> {
   process.stdout.write(
     `Aisle is serving on ${address} (store: ${aisle.store.kind} ${aisle.store.location})\n`,
   );
-  process.stdout.write(`  health: ${address}/health · API document: ${address}/openapi.json\n`);
-  if (!LOOPBACK.has(host)) {
-    process.stderr.write(
-      `WARNING: listening on ${host} with no API keys: anyone who can reach this address can write data. Keep it on a private network.\n`,
-    );
-  } else {
-    process.stdout.write('  open API on loopback only (no API keys configured)\n');
-  }
+  process.stdout.write(
+    `  overview: ${address}/ · health: ${address}/health · API document: ${address}/openapi.json\n`,
+  );
+  process.stdout.write(
+    open
+      ? '  OPEN API: no API keys are configured, so it listens on loopback only and every caller is an operator\n'
+      : `  ${apiKeys.length} API key(s) configured; requests need Authorization: Bearer <key>\n`,
+  );
 }
 
 function parsePort(text: string): number {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Aisle } from '../../aisle.js';
 import { AisleError } from '../../core/errors.js';
-import { hasField } from '../../ingest/columns.js';
+import { fieldValue, hasField } from '../../ingest/columns.js';
 import { importObjects } from '../../ingest/import-objects.js';
 import type { ImportSummary } from '../../ingest/import-records.js';
 import type { RecordKind } from '../../store/store.js';
@@ -26,9 +26,13 @@ const routes: { path: string; kind: RecordKind; wrapper: string }[] = [
  * the same validation and quarantine as file imports; the response lists each rejected record.
  * Status 200 when anything was accepted (or everything was a duplicate), 400 when every record failed.
  */
-export function registerIngestRoutes(app: FastifyInstance, aisle: Aisle): void {
+export function registerIngestRoutes(
+  app: FastifyInstance,
+  aisle: Aisle,
+  listeners: IngestListeners = {},
+): void {
   for (const route of routes) {
-    app.post(route.path, async (request, reply) => {
+    app.post(route.path, { config: { scope: 'ingest' } }, async (request, reply) => {
       const records = recordsOf(request.body, route.wrapper);
       if (records.length > aisle.config.server.maxBatchRecords) {
         throw new AisleError(
@@ -45,11 +49,30 @@ export function registerIngestRoutes(app: FastifyInstance, aisle: Aisle): void {
         `api:POST ${route.path}`,
         stamped,
       );
+      if (summary.accepted > 0) await notify(listeners, route.kind, records);
       const body = toResponse(summary);
       const allFailed = summary.read > 0 && summary.quarantined === summary.read;
       return reply.status(allFailed ? 400 : 200).send(body);
     });
   }
+}
+
+/** Who hears about accepted records (the serving runtime: catalogue and history caches). */
+export interface IngestListeners {
+  onItems?: (itemIds: string[]) => Promise<void> | void;
+  onEvents?: (userIds: Set<string>) => void;
+}
+
+/** Tells the listeners which ids a batch touched (every id sent: a superset of those accepted). */
+async function notify(listeners: IngestListeners, kind: RecordKind, records: unknown[]): Promise<void> {
+  const ids = new Set<string>();
+  for (const record of records) {
+    if (typeof record !== 'object' || record === null) continue;
+    const id = fieldValue(kind, record as Record<string, unknown>, kind === 'event' ? 'userId' : 'id');
+    if (typeof id === 'string' || typeof id === 'number') ids.add(String(id));
+  }
+  if (kind === 'item') await listeners.onItems?.([...ids]);
+  if (kind === 'event') listeners.onEvents?.(ids);
 }
 
 function recordsOf(body: unknown, wrapper: string): unknown[] {

@@ -118,6 +118,63 @@ export const sqliteMigrations: readonly { version: number; description: string; 
       CREATE INDEX reports_kind ON reports (kind, id);
     `,
   },
+  {
+    version: 2,
+    description: 'quality gate: runs, findings on users and items with their events, policy',
+    sql: `
+      -- The event-log position when a batch began: its events are the ones after it with its id.
+      ALTER TABLE ingest_batches ADD COLUMN after_seq INTEGER;
+
+      CREATE TABLE quality_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,               -- 'batch' | 'scan'
+        batch_id INTEGER,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        summary TEXT                      -- JSON: check results, batch profile, detector totals
+      );
+
+      -- One finding per (subject, subject id, detector); re-runs update it, nothing is deleted.
+      CREATE TABLE quality_flags (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        subject TEXT NOT NULL,            -- 'user' | 'item'
+        subject_id TEXT NOT NULL,
+        detector TEXT NOT NULL,
+        score REAL NOT NULL,
+        action TEXT NOT NULL,
+        weight REAL NOT NULL,
+        covers TEXT NOT NULL,             -- 'all': every event of the user; 'listed': quality_flag_events
+        reason TEXT NOT NULL,
+        message TEXT NOT NULL,
+        evidence TEXT NOT NULL,           -- JSON object
+        status TEXT NOT NULL DEFAULT 'open',
+        first_run INTEGER NOT NULL,
+        last_run INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        reviewed_at INTEGER,
+        note TEXT,
+        UNIQUE (subject, subject_id, detector)
+      );
+      CREATE INDEX quality_flags_score ON quality_flags (status, score DESC);
+      -- Findings that cover every event of a user, looked up per event when training reads the log.
+      CREATE INDEX quality_flags_covering ON quality_flags (subject_id) WHERE subject = 'user' AND covers = 'all';
+
+      CREATE TABLE quality_flag_events (
+        flag_id INTEGER NOT NULL REFERENCES quality_flags (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        score REAL NOT NULL,
+        PRIMARY KEY (flag_id, seq)
+      ) WITHOUT ROWID;
+      CREATE INDEX quality_flag_events_seq ON quality_flag_events (seq);
+
+      CREATE TABLE quality_policy (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        body TEXT NOT NULL,               -- JSON, as saved (defaults fill the rest)
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

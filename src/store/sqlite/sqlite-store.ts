@@ -26,6 +26,7 @@ import type {
   AppendCounts,
   BulkLoad,
   EventAppendCounts,
+  EventColumns,
   ArtifactInfo,
   ArtifactRecord,
   IngestBatch,
@@ -34,15 +35,24 @@ import type {
   QuarantineRecord,
   QuarantineStatus,
   QuarantineUpdate,
+  QualityFlag,
+  QualityFlagCounts,
+  QualityFlagFilter,
+  QualityFlagInput,
+  QualityReview,
+  QualityRun,
   QueryRecord,
   ReportRecord,
   ScanEventsOptions,
+  ScanTrainingEventsOptions,
   Store,
   StoreStats,
   StoredEvent,
   UpsertCounts,
+  WeightedEvent,
 } from '../store.js';
 import { LATEST_SCHEMA_VERSION, USER_HISTORY_INDEX, sqliteMigrations } from './migrations.js';
+import { SqliteQualityTables } from './sqlite-quality.js';
 
 type Db = Database.Database;
 
@@ -148,6 +158,7 @@ function finishBulkLoad(db: Db): number {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly quality: SqliteQualityTables;
   /** Users known to be stored (bounded), so appends do not look each one up again. */
   private readonly knownUsers = new Set<string>();
   /** During a bulk load: the last event seq before it (users are created from its events at the end). */
@@ -158,6 +169,7 @@ export class SqliteStore implements Store {
     readonly location: string,
   ) {
     this.statements = prepareStatements(db);
+    this.quality = new SqliteQualityTables(db);
   }
 
   async close(): Promise<void> {
@@ -169,7 +181,8 @@ export class SqliteStore implements Store {
   }
 
   async beginBatch(source: string, kind: string): Promise<number> {
-    const info = this.statements.beginBatch.run(source, kind, Date.now());
+    const afterSeq = (this.statements.maxSeq.get() as number | null) ?? 0;
+    const info = this.statements.beginBatch.run(source, kind, Date.now(), afterSeq);
     return Number(info.lastInsertRowid);
   }
 
@@ -330,20 +343,98 @@ export class SqliteStore implements Store {
   }
 
   async *scanEvents(options: ScanEventsOptions = {}): AsyncIterable<StoredEvent[]> {
+    for (const rows of this.eventPages<EventRow>('*', options, (row) => row.seq)) yield rows.map(rowToEvent);
+  }
+
+  async *scanEventColumns(options: ScanEventsOptions = {}): AsyncIterable<EventColumns> {
+    type Raw = [
+      number,
+      string,
+      string,
+      string,
+      number | null,
+      number,
+      number | null,
+      string | null,
+      number,
+      number,
+      number,
+    ];
+    const columns =
+      'seq, user_id, item_id, type, value, ts, dwell_ms, session_id, batch_id, event_id IS NOT NULL, query IS NOT NULL';
+    // Arrays rather than objects per row: about twice as fast to read (docs/quality.md, speed).
+    for (const rows of this.eventPages<Raw>(columns, options, (row) => row[0], true)) {
+      const n = rows.length;
+      const page: EventColumns = {
+        length: n,
+        seq: new Float64Array(n),
+        userId: new Array<string>(n),
+        itemId: new Array<string>(n),
+        type: new Array<string>(n),
+        value: new Float64Array(n),
+        timestamp: new Float64Array(n),
+        dwellMs: new Float64Array(n),
+        sessionId: new Array<string | null>(n),
+        batchId: new Int32Array(n),
+        hasEventId: new Uint8Array(n),
+        hasQuery: new Uint8Array(n),
+      };
+      for (let at = 0; at < n; at++) {
+        const row = rows[at]!;
+        page.seq[at] = row[0];
+        page.userId[at] = row[1];
+        page.itemId[at] = row[2];
+        page.type[at] = row[3];
+        page.value[at] = row[4] ?? Number.NaN;
+        page.timestamp[at] = row[5];
+        page.dwellMs[at] = row[6] ?? Number.NaN;
+        page.sessionId[at] = row[7];
+        page.batchId[at] = row[8];
+        page.hasEventId[at] = row[9];
+        page.hasQuery[at] = row[10];
+      }
+      yield page;
+    }
+  }
+
+  /** Pages through the events in log order with the scan filters, without holding a read open between pages. */
+  private *eventPages<Row>(
+    columns: string,
+    options: ScanEventsOptions,
+    seqOf: (row: Row) => number,
+    raw = false,
+  ): Generator<Row[]> {
     const batchSize = options.batchSize ?? 50_000;
     let after = options.afterSeq ?? 0;
-    const page = this.db.prepare('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+    const filters: [string, number][] = [];
+    if (options.batchId !== undefined) {
+      // A batch's events all come after the log position recorded when it began.
+      const start = this.db
+        .prepare('SELECT after_seq FROM ingest_batches WHERE id = ?')
+        .pluck()
+        .get(options.batchId) as number | null | undefined;
+      after = Math.max(after, start ?? 0);
+      filters.push(['batch_id = ?', options.batchId]);
+    }
+    if (options.fromTs !== undefined) filters.push(['ts >= ?', options.fromTs]);
+    if (options.toTs !== undefined) filters.push(['ts < ?', options.toTs]);
+    const statement = this.db.prepare(
+      `SELECT ${columns} FROM events WHERE seq > ? ${filters.map(([clause]) => `AND ${clause}`).join(' ')} ORDER BY seq LIMIT ?`,
+    );
+    const page = raw ? statement.raw() : statement;
+    const values = filters.map(([, value]) => value);
     for (;;) {
-      const rows = page.all(after, batchSize) as EventRow[];
+      const rows = page.all(after, ...values, batchSize) as Row[];
       if (rows.length === 0) return;
-      after = rows[rows.length - 1]!.seq;
-      yield rows.map(rowToEvent);
+      after = seqOf(rows[rows.length - 1]!);
+      yield rows;
     }
   }
 
   async deleteUser(userId: string): Promise<{ events: number; found: boolean }> {
     this.knownUsers.delete(userId);
     return this.db.transaction(() => {
+      this.quality.deleteUser(userId);
       const events = this.db.prepare('DELETE FROM events WHERE user_id = ?').run(userId).changes;
       this.db.prepare('DELETE FROM protected_attributes WHERE user_id = ?').run(userId);
       this.db.prepare('DELETE FROM queries WHERE user_id = ?').run(userId);
@@ -525,6 +616,60 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async beginQualityRun(kind: QualityRun['kind'], batchId: number | null): Promise<number> {
+    return this.quality.beginRun(kind, batchId);
+  }
+
+  async finishQualityRun(runId: number, summary: Record<string, unknown>): Promise<void> {
+    this.quality.finishRun(runId, summary);
+  }
+
+  async listQualityRuns(limit = 50): Promise<QualityRun[]> {
+    return this.quality.listRuns(limit);
+  }
+
+  async saveQualityFlags(runId: number, flags: readonly QualityFlagInput[]): Promise<QualityFlagCounts> {
+    return this.quality.saveFlags(runId, flags);
+  }
+
+  async clearStaleQualityFlags(runId: number, detectors: readonly string[]): Promise<number> {
+    return this.quality.clearStale(runId, detectors);
+  }
+
+  async listQualityFlags(filter: QualityFlagFilter = {}): Promise<QualityFlag[]> {
+    return this.quality.listFlags(filter);
+  }
+
+  async getQualityFlag(id: number): Promise<QualityFlag | undefined> {
+    return this.quality.getFlag(id);
+  }
+
+  async qualityFlagEvents(id: number, limit = 1000): Promise<{ seq: number; score: number }[]> {
+    return this.quality.flagEvents(id, limit);
+  }
+
+  async reviewQualityFlag(id: number, review: QualityReview): Promise<QualityFlag> {
+    return this.quality.review(id, review);
+  }
+
+  async countQualityFlags(): Promise<
+    { detector: string; subject: string; status: string; action: string; count: number }[]
+  > {
+    return this.quality.countFlags();
+  }
+
+  async *scanTrainingEvents(options: ScanTrainingEventsOptions = {}): AsyncIterable<WeightedEvent[]> {
+    yield* this.quality.scanTrainingEvents(options);
+  }
+
+  async loadQualityPolicy(): Promise<Record<string, unknown> | undefined> {
+    return this.quality.loadPolicy();
+  }
+
+  async saveQualityPolicy(policy: Record<string, unknown>): Promise<void> {
+    this.quality.savePolicy(policy);
+  }
+
   private selectByIds<Row>(table: string, key: string, ids: readonly string[]): Row[] {
     const rows: Row[] = [];
     for (let start = 0; start < ids.length; start += ID_CHUNK) {
@@ -554,7 +699,9 @@ export class SqliteStore implements Store {
 
 function prepareStatements(db: Db) {
   return {
-    beginBatch: db.prepare('INSERT INTO ingest_batches (source, kind, started_at) VALUES (?, ?, ?)'),
+    beginBatch: db.prepare(
+      'INSERT INTO ingest_batches (source, kind, started_at, after_seq) VALUES (?, ?, ?, ?)',
+    ),
     finishBatch: db.prepare('UPDATE ingest_batches SET finished_at = ?, summary = ? WHERE id = ?'),
     itemHash: db.prepare('SELECT content_hash FROM items WHERE id = ?').pluck(),
     insertItem: db.prepare(

@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { AisleError } from '../../core/errors.js';
+import { getModel, modelNames } from '../../models/registry.js';
+import { trainFromStore } from '../../models/train.js';
+import { type GlobalOptions, printJson, withAisle } from '../context.js';
+
+interface TrainOptions extends GlobalOptions {
+  model: string;
+  config?: string;
+  seed: string;
+  json?: boolean;
+}
+
+/** `aisle train`: fit a model on the store's data and save it as the new serving model version. */
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('train a model on the stored events and save it as the next version of the serving model')
+    .option('--model <name>', `one of ${modelNames().join(', ')}`, 'blend')
+    .option('--config <json>', 'model config as JSON (defaults fill the rest)')
+    .option('--seed <n>', 'seed', '1')
+    .option('--json', 'print the model info as JSON')
+    .action(async (options: TrainOptions, command: Command) => {
+      const all = { ...command.optsWithGlobals<TrainOptions>(), ...options };
+      const definition = getModel(all.model);
+      let config: Record<string, unknown> = {};
+      if (all.config !== undefined) {
+        try {
+          config = JSON.parse(all.config) as Record<string, unknown>;
+        } catch {
+          throw new AisleError('INVALID_ARGUMENT', `--config is not valid JSON: ${all.config}`);
+        }
+        const parsed = definition.configSchema.safeParse(config);
+        if (!parsed.success)
+          throw new AisleError(
+            'INVALID_ARGUMENT',
+            `Invalid --config for ${all.model}: ${parsed.error.message}`,
+          );
+      }
+      const progress = all.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
+      const { trained, version } = await withAisle(all, (aisle) =>
+        trainFromStore(aisle.store, aisle.config, {
+          model: all.model,
+          config,
+          seed: Number(all.seed),
+          ...(progress ? { onProgress: progress } : {}),
+        }),
+      );
+      if (all.json) printJson({ version, ...trained.info });
+      else
+        process.stdout.write(
+          `trained ${trained.info.model} version ${version} on ${trained.info.interactions} interactions in ${trained.info.fitSeconds} s\n`,
+        );
+    });
+}

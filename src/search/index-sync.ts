@@ -1,0 +1,154 @@
+import type { Item } from '../core/entities.js';
+import type { Store } from '../store/store.js';
+import { DocTable } from './doc-table.js';
+import { itemFingerprint } from './item-text.js';
+import { LexicalIndex } from './lexical-index.js';
+import type { SearchConfig } from './search-config.js';
+import type { SearchState } from './search-state.js';
+import { type SuggestEntry, SuggestIndex } from './suggest.js';
+
+/** Progress of a build or refresh: a phase and how far it got. */
+export interface SyncProgress {
+  phase: 'read' | 'index' | 'popularity' | 'suggest' | 'train' | 'embed' | 'save';
+  done: number;
+  total: number;
+  /** Training loss, during the `train` phase. */
+  loss?: number;
+}
+
+/** The batch kinds that write items (imports, API posts, re-admitted quarantine). */
+const ITEM_BATCH_KINDS = new Set(['item', 'readmit']);
+
+/** The newest ingest batch that may have written items, or 0. */
+export async function latestItemBatch(store: Store): Promise<number> {
+  for (const batch of await store.listBatches(200)) if (ITEM_BATCH_KINDS.has(batch.kind)) return batch.id;
+  return 0;
+}
+
+/** Reads every item of the store, in store order. */
+export async function readAllItems(store: Store, onProgress?: (done: number) => void): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const batch of store.scanItems(10_000)) {
+    items.push(...batch);
+    onProgress?.(items.length);
+  }
+  return items;
+}
+
+/**
+ * Builds the lexical side from scratch: documents, the BM25F index (compacted once at the end, with
+ * its translation table) and the item-side suggestions.
+ */
+export function buildLexical(
+  items: readonly Item[],
+  config: SearchConfig,
+  onProgress?: (progress: SyncProgress) => void,
+): { docs: DocTable; lexical: LexicalIndex } {
+  const docs = new DocTable();
+  const lexical = LexicalIndex.create(config);
+  items.forEach((item, index) => {
+    const doc = docs.allocate(item.id);
+    docs.set(doc, item, itemFingerprint(item));
+    lexical.setItem(doc, item, true);
+    if ((index + 1) % 5000 === 0) onProgress?.({ phase: 'index', done: index + 1, total: items.length });
+  });
+  lexical.compact();
+  onProgress?.({ phase: 'index', done: items.length, total: items.length });
+  return { docs, lexical };
+}
+
+/** What an incremental pass changed. */
+export interface ItemChanges {
+  /** Items added or changed, with their documents (to re-encode). */
+  changed: { doc: number; item: Item; fingerprint: number }[];
+  removed: number;
+}
+
+/**
+ * Brings the documents and the lexical index up to date with the store's items: only items whose
+ * fingerprint changed are analysed again; items gone from the store are removed.
+ */
+export function applyItemChanges(state: SearchState, items: readonly Item[]): ItemChanges {
+  const seen = new Set<string>();
+  const changed: ItemChanges['changed'] = [];
+  for (const item of items) {
+    seen.add(item.id);
+    const fingerprint = itemFingerprint(item);
+    const known = state.docs.docOf(item.id);
+    if (known !== undefined && state.docs.fingerprint[known] === fingerprint) continue;
+    const doc = state.docs.allocate(item.id);
+    state.docs.set(doc, item, fingerprint);
+    state.lexical.setItem(doc, item);
+    changed.push({ doc, item, fingerprint });
+  }
+  let removed = 0;
+  for (const itemId of [...state.docs.liveItemIds()]) {
+    if (seen.has(itemId)) continue;
+    const doc = state.docs.remove(itemId);
+    if (doc === undefined) continue;
+    state.lexical.removeDoc(doc);
+    state.semantic?.remove(doc);
+    removed++;
+  }
+  state.lexical.maybeCompact();
+  return { changed, removed };
+}
+
+/**
+ * Adds the weight of every event after `afterSeq` to its item's popularity; returns the newest
+ * sequence number read.
+ */
+export async function followEvents(
+  store: Store,
+  docs: DocTable,
+  afterSeq: number,
+  eventWeights: Readonly<Record<string, number>>,
+): Promise<number> {
+  let seq = afterSeq;
+  for await (const batch of store.scanEvents({ afterSeq, batchSize: 50_000 })) {
+    for (const event of batch) {
+      seq = Math.max(seq, event.seq);
+      if (event.itemId === undefined) continue;
+      const doc = docs.docOf(event.itemId);
+      if (doc !== undefined) docs.popularity[doc]! += eventWeights[event.type] ?? 0;
+    }
+  }
+  return seq;
+}
+
+/**
+ * Suggestions from the query log (each distinct query weighted by how often it was searched) and the
+ * catalogue: brands, category names and the index's words held by two or more items, shown as
+ * typed in the catalogue.
+ */
+export async function buildSuggest(
+  store: Store,
+  docs: DocTable,
+  lexical: LexicalIndex,
+): Promise<SuggestIndex> {
+  const entries: SuggestEntry[] = [];
+  for await (const batch of store.scanQueries(10_000)) {
+    for (const query of batch) entries.push({ text: query.text, source: 'query', weight: 1 });
+  }
+  const brandCounts = new Float64Array(docs.brands.values.length);
+  const categoryCounts = new Float64Array(docs.categories.values.length);
+  for (let doc = 0; doc < docs.documentSlots; doc++) {
+    if (docs.itemIds[doc] === undefined) continue;
+    if (docs.brand[doc]! >= 0) brandCounts[docs.brand[doc]!]! += 1;
+    if (docs.category[doc]! >= 0)
+      for (const id of docs.categoryAncestors[docs.category[doc]!] ?? []) categoryCounts[id]! += 1;
+  }
+  docs.brands.values.forEach((brand, id) =>
+    entries.push({ text: brand, source: 'catalogue', weight: brandCounts[id]! }),
+  );
+  docs.categories.values.forEach((path, id) =>
+    entries.push({ text: path.split(' > ').at(-1)!, source: 'catalogue', weight: categoryCounts[id]! }),
+  );
+  const index = lexical.index;
+  for (const [term, surface] of lexical.surfaces()) {
+    const frequency = index.documentFrequency(index.termId(term));
+    if (frequency >= 2 && [...surface].length >= 2)
+      entries.push({ text: surface, source: 'catalogue', weight: frequency });
+  }
+  return SuggestIndex.build(entries);
+}

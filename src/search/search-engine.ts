@@ -1,0 +1,443 @@
+import { defaultEventWeights } from '../core/event.js';
+import type { Store } from '../store/store.js';
+import { loadCedict } from '../text/cedict.js';
+import type { Encoder } from '../text/encoder/encoder.js';
+import { createOnnxEncoder, resolveModelDir } from '../text/encoder/onnx-encoder.js';
+import { type TrainingReport, trainEncoder } from '../text/encoder/train-encoder.js';
+import { TrainedEncoder } from '../text/encoder/trained-encoder.js';
+import { AisleError } from '../core/errors.js';
+import { collectTrainingInput } from './encoder-training.js';
+import {
+  type SyncProgress,
+  applyItemChanges,
+  buildLexical,
+  buildSuggest,
+  followEvents,
+  latestItemBatch,
+  readAllItems,
+} from './index-sync.js';
+import { itemFingerprint } from './item-text.js';
+import { buildProfile } from './personalize.js';
+import { type SearchConfig, parseSearchConfig } from './search-config.js';
+import { executeSearch } from './search-execution.js';
+import type { SearchRequest, SearchResponse } from './search-request.js';
+import { type SearchState, artifactNames, loadIndex, saveIndex } from './search-state.js';
+import { SemanticIndex } from './semantic-index.js';
+import { type Suggestion, SuggestIndex } from './suggest.js';
+import { DocTable } from './doc-table.js';
+import { LexicalIndex } from './lexical-index.js';
+
+export interface SearchEngineOptions {
+  config?: SearchConfig;
+  /** Interaction weight per event type (popularity, personalisation); the engine config's. */
+  eventWeights?: Readonly<Record<string, number>>;
+  /** Where progress and notes go (the CLI's stderr, the server's log). */
+  log?: (message: string) => void;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+/** What a build did. */
+export interface BuildReport {
+  items: number;
+  terms: number;
+  lexicalSeconds: number;
+  semantic: string;
+  training?: TrainingReport;
+  embedSeconds: number;
+  seconds: number;
+}
+
+/** What a refresh did. */
+export interface RefreshReport {
+  changed: number;
+  removed: number;
+  events: number;
+}
+
+/**
+ * Product search over one store: owns the lexical index, the documents, the suggestions and the
+ * semantic side (encoder + item vectors), keeps them in step with the store, persists them as store
+ * artifacts (a restart loads them instead of indexing again) and answers searches and suggestions.
+ *
+ * @example
+ * const engine = await SearchEngine.open(store);
+ * await engine.ensureIndex();
+ * const { hits } = await engine.search(parseSearchRequest({ q: '红色纯棉T恤' }));
+ */
+export class SearchEngine {
+  readonly config: SearchConfig;
+  private state: SearchState;
+  private readonly eventWeights: Readonly<Record<string, number>>;
+  private readonly log: (message: string) => void;
+  private readonly now: () => number;
+  private lastCheck = 0;
+  private refreshing: Promise<RefreshReport> | undefined;
+  private lastSave = 0;
+  private unsaved = false;
+  private loaded = false;
+
+  private constructor(
+    readonly store: Store,
+    options: SearchEngineOptions,
+  ) {
+    this.config = options.config ?? parseSearchConfig({});
+    this.eventWeights = options.eventWeights ?? defaultEventWeights;
+    this.log = options.log ?? (() => {});
+    this.now = options.now ?? Date.now;
+    this.state = {
+      docs: new DocTable(),
+      lexical: LexicalIndex.create(this.config),
+      suggest: SuggestIndex.build([]),
+      encoder: undefined,
+      semantic: undefined,
+      semanticStatus: 'not built',
+      eventSeq: 0,
+      itemBatch: 0,
+    };
+  }
+
+  /** Opens the engine and loads what the store holds (nothing is indexed yet if nothing is stored). */
+  static async open(store: Store, options: SearchEngineOptions = {}): Promise<SearchEngine> {
+    const engine = new SearchEngine(store, options);
+    await engine.load();
+    return engine;
+  }
+
+  /** True once an index is loaded or built. */
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  /** Items indexed. */
+  get size(): number {
+    return this.state.docs.size;
+  }
+
+  /** The encoder serving semantic search, if any. */
+  get encoder(): Encoder | undefined {
+    return this.state.encoder;
+  }
+
+  /** The current state (read-only use: benchmarks and tests inspect it). */
+  get current(): Readonly<SearchState> {
+    return this.state;
+  }
+
+  /** Loads a stored index, or builds one when none fits the configuration; then catches up with the store. */
+  async ensureIndex(onProgress?: (progress: SyncProgress) => void): Promise<void> {
+    if (!this.loaded) await this.build(onProgress);
+    else await this.refresh(true);
+  }
+
+  /**
+   * Indexes every item from scratch: documents, BM25F index, translations, popularity, suggestions,
+   * then the encoder (trained here when none is stored and `semantic.trainOnBuild`) and item vectors.
+   * Saves everything to the store.
+   */
+  async build(onProgress?: (progress: SyncProgress) => void): Promise<BuildReport> {
+    const started = performance.now();
+    const items = await readAllItems(this.store, (done) =>
+      onProgress?.({ phase: 'read', done, total: done }),
+    );
+    const itemBatch = await latestItemBatch(this.store);
+    const lexicalStarted = performance.now();
+    const { docs, lexical } = buildLexical(items, this.config, onProgress);
+    const lexicalSeconds = (performance.now() - lexicalStarted) / 1000;
+    const eventSeq = await followEvents(this.store, docs, 0, this.eventWeights);
+    onProgress?.({ phase: 'suggest', done: 0, total: 1 });
+    const suggest = await buildSuggest(this.store, docs, lexical);
+    const state: SearchState = {
+      docs,
+      lexical,
+      suggest,
+      encoder: undefined,
+      semantic: undefined,
+      semanticStatus: 'off',
+      eventSeq,
+      itemBatch,
+    };
+    let training: TrainingReport | undefined;
+    const embedStarted = performance.now();
+    const encoder = await this.openEncoder(items.length > 0, async () => {
+      const trained = await this.train(items, undefined, onProgress);
+      training = trained.report;
+      return trained.encoder;
+    });
+    await this.attachEncoder(state, encoder, items, onProgress, true);
+    const embedSeconds = (performance.now() - embedStarted) / 1000 - (training?.seconds ?? 0);
+    this.state = state;
+    this.loaded = true;
+    onProgress?.({ phase: 'save', done: 0, total: 1 });
+    await this.save();
+    const report: BuildReport = {
+      items: docs.size,
+      terms: lexical.index.termCount,
+      lexicalSeconds,
+      semantic: state.semanticStatus,
+      embedSeconds: Math.max(0, embedSeconds),
+      seconds: (performance.now() - started) / 1000,
+    };
+    if (training) report.training = training;
+    return report;
+  }
+
+  /**
+   * Trains the `trained` encoder again from the store's current text and behaviour, starting from
+   * the stored model (incremental), then re-encodes every item and saves both.
+   */
+  async retrainEncoder(onProgress?: (progress: SyncProgress) => void): Promise<TrainingReport> {
+    if (this.state.encoder && this.state.encoder.kind !== 'trained') {
+      throw new AisleError(
+        'CONFLICT',
+        'The active encoder is an ONNX model; only the trained encoder is trained here',
+      );
+    }
+    const items = await readAllItems(this.store);
+    const previous = this.state.encoder instanceof TrainedEncoder ? this.state.encoder : undefined;
+    const { encoder, report } = await this.train(items, previous, onProgress);
+    await this.attachEncoder(this.state, encoder, items, onProgress, true);
+    await this.save();
+    return report;
+  }
+
+  /**
+   * Catches up with the store: items added, changed or deleted since the index was written (only
+   * when an item-writing batch arrived, unless `force`), new events into popularity. Saves at most
+   * every ten minutes (and on `close`).
+   */
+  async refresh(force = false): Promise<RefreshReport> {
+    if (this.refreshing) return this.refreshing;
+    this.refreshing = this.doRefresh(force).finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  /** Answers a search; checks the store for changes in the background (at most every `refreshSeconds`). */
+  async search(request: SearchRequest): Promise<SearchResponse> {
+    this.maybeRefreshInBackground();
+    let profile;
+    if (request.userId && this.config.personalization.enabled) {
+      const events = await this.store.userEvents(request.userId, this.config.personalization.historyEvents);
+      profile = buildProfile(events, this.state.docs, this.eventWeights);
+    }
+    return executeSearch(this.state, this.config, request, profile);
+  }
+
+  /** Completions of a typed prefix from catalogue terms and past queries (pinyin too). */
+  suggest(prefix: string, limit = 10): Suggestion[] {
+    this.maybeRefreshInBackground();
+    return this.state.suggest.suggest(prefix, limit);
+  }
+
+  /**
+   * Logs a search: a `search` event for the user (through the normal validated ingestion, so it
+   * feeds the behaviour log) and the query into the query log and suggestions.
+   */
+  async recordSearch(query: string, userId: string | undefined, timestamp: number): Promise<void> {
+    const text = query.trim();
+    if (text.length === 0) return;
+    this.state.suggest.add({ text, source: 'query', weight: 1 });
+    await this.store.appendQueries([
+      { id: `search:${userId ?? '-'}:${timestamp}:${text}`, text, timestamp, ...(userId ? { userId } : {}) },
+    ]);
+  }
+
+  /** What /health reports. */
+  status(): Record<string, unknown> {
+    return {
+      ready: this.loaded,
+      items: this.state.docs.size,
+      terms: this.state.lexical.index.termCount,
+      semantic: this.state.semanticStatus,
+      encoder: this.state.encoder?.describe(),
+      vectors: this.state.semantic
+        ? { count: this.state.semantic.size, mode: this.state.semantic.vectors.mode }
+        : undefined,
+    };
+  }
+
+  /** Saves pending changes and releases the encoder. */
+  async close(): Promise<void> {
+    await this.refreshing?.catch(() => undefined);
+    if (this.unsaved) await this.save();
+    await this.state.encoder?.close();
+  }
+
+  private async load(): Promise<void> {
+    const stored = await loadIndex(this.store, this.config);
+    if (!stored) return;
+    this.state = { ...this.state, ...stored };
+    this.loaded = true;
+    const encoder = await this.openEncoder(false, undefined);
+    if (encoder) {
+      const embeddings = await this.store.loadArtifact(artifactNames.embeddings);
+      const semantic = embeddings
+        ? SemanticIndex.decode(embeddings.data, encoder, this.config.semantic.exactBelow)
+        : undefined;
+      this.state.encoder = encoder;
+      if (semantic) {
+        this.state.semantic = semantic;
+        this.state.semanticStatus = `${encoder.kind} (${encoder.id})`;
+      } else {
+        // Stored vectors came from another encoder: encode every item again.
+        await this.attachEncoder(this.state, encoder, await readAllItems(this.store), undefined, false);
+        this.unsaved = true;
+      }
+    } else this.state.semanticStatus = this.semanticUnavailable();
+  }
+
+  private semanticUnavailable(): string {
+    return this.config.semantic.encoder === 'none'
+      ? 'off (semantic.encoder = none)'
+      : 'unavailable: no trained encoder yet (run `aisle search index` or POST /search/index)';
+  }
+
+  /**
+   * The encoder the configuration asks for: an ONNX model directory when one is found (auto/onnx),
+   * else the stored trained encoder, else (when `train` is given and allowed) a newly trained one.
+   */
+  private async openEncoder(
+    allowTraining: boolean,
+    train: (() => Promise<TrainedEncoder>) | undefined,
+  ): Promise<Encoder | undefined> {
+    const choice = this.config.semantic.encoder;
+    if (choice === 'none') return undefined;
+    if (choice === 'onnx' || choice === 'auto') {
+      const dir = resolveModelDir(this.config.semantic.model);
+      if (dir) {
+        this.log(`search: ONNX encoder from ${dir}`);
+        return createOnnxEncoder({ modelDir: dir });
+      }
+      if (choice === 'onnx') {
+        throw new AisleError(
+          'CONFIG_INVALID',
+          `semantic.encoder is onnx but no model was found: set AISLE_MODEL_DIR or place the model in ./models/${this.config.semantic.model}`,
+        );
+      }
+    }
+    const stored = await this.store.loadArtifact(artifactNames.encoder);
+    if (stored) {
+      this.log(`search: trained encoder version ${stored.version}`);
+      return TrainedEncoder.decodeModel(stored.data, this.state.lexical.analyzer);
+    }
+    if (train && allowTraining && this.config.semantic.trainOnBuild) return train();
+    return undefined;
+  }
+
+  private async train(
+    items: Awaited<ReturnType<typeof readAllItems>>,
+    previous: TrainedEncoder | undefined,
+    onProgress?: (progress: SyncProgress) => void,
+  ): Promise<{ encoder: TrainedEncoder; report: TrainingReport }> {
+    const input = await collectTrainingInput(this.store, items);
+    const semantic = this.config.semantic;
+    const result = await trainEncoder(
+      input,
+      {
+        dimensions: semantic.dimensions,
+        epochs: previous ? Math.max(1, Math.ceil(semantic.epochs / 2)) : semantic.epochs,
+        seed: semantic.seed,
+        threads: semantic.threads,
+        dictionary: loadCedict(),
+        ...(previous ? { previous } : {}),
+        onProgress: (progress) =>
+          onProgress?.({
+            phase: 'train',
+            done: Math.round(progress.done * 1000),
+            total: 1000,
+            loss: progress.loss,
+          }),
+      },
+      this.state.lexical.analyzer,
+    );
+    await this.store.saveArtifact(
+      artifactNames.encoder,
+      { items: items.length, version: result.encoder.id, report: { ...result.report } },
+      result.encoder.encodeModel(),
+    );
+    this.log(
+      `search: trained encoder on ${result.report.sentences} sentences in ${result.report.seconds.toFixed(1)} s (loss ${result.report.lossPerEpoch.map((loss) => loss.toFixed(3)).join(' → ')})`,
+    );
+    return result;
+  }
+
+  private async attachEncoder(
+    state: SearchState,
+    encoder: Encoder | undefined,
+    items: Awaited<ReturnType<typeof readAllItems>>,
+    onProgress: ((progress: SyncProgress) => void) | undefined,
+    replace: boolean,
+  ): Promise<void> {
+    if (!encoder) {
+      state.semanticStatus = this.semanticUnavailable();
+      return;
+    }
+    if (replace && state.encoder && state.encoder !== encoder) await state.encoder.close();
+    const semantic = SemanticIndex.create(encoder, this.config.semantic.exactBelow);
+    const docs: number[] = [];
+    const fingerprints: number[] = [];
+    const live = items.filter((item) => state.docs.docOf(item.id) !== undefined);
+    for (const item of live) {
+      docs.push(state.docs.docOf(item.id)!);
+      fingerprints.push(itemFingerprint(item));
+    }
+    await semantic.embed(docs, live, fingerprints, this.config.semantic.batchSize, (done, total) =>
+      onProgress?.({ phase: 'embed', done, total }),
+    );
+    state.encoder = encoder;
+    state.semantic = semantic;
+    state.semanticStatus = `${encoder.kind} (${encoder.id})`;
+  }
+
+  private maybeRefreshInBackground(): void {
+    const interval = this.config.refreshSeconds * 1000;
+    if (interval <= 0 || this.refreshing || this.now() - this.lastCheck < interval) return;
+    this.refresh().catch((error: unknown) => this.log(`search: refresh failed: ${String(error)}`));
+  }
+
+  private async doRefresh(force: boolean): Promise<RefreshReport> {
+    this.lastCheck = this.now();
+    const report: RefreshReport = { changed: 0, removed: 0, events: 0 };
+    const itemBatch = await latestItemBatch(this.store);
+    if (force || itemBatch > this.state.itemBatch) {
+      const items = await readAllItems(this.store);
+      const changes = applyItemChanges(this.state, items);
+      report.changed = changes.changed.length;
+      report.removed = changes.removed;
+      if (this.state.semantic && changes.changed.length > 0) {
+        const stale = changes.changed.filter(
+          (change) => !this.state.semantic!.isCurrent(change.doc, change.fingerprint),
+        );
+        await this.state.semantic.embed(
+          stale.map((change) => change.doc),
+          stale.map((change) => change.item),
+          stale.map((change) => change.fingerprint),
+          this.config.semantic.batchSize,
+        );
+      }
+      this.state.itemBatch = itemBatch;
+      if (report.changed > 0 || report.removed > 0) this.unsaved = true;
+    }
+    const before = this.state.eventSeq;
+    this.state.eventSeq = await followEvents(this.store, this.state.docs, before, this.eventWeights);
+    report.events = this.state.eventSeq - before;
+    if (report.events > 0) this.unsaved = true;
+    if (this.unsaved && this.now() - this.lastSave > 10 * 60_000) await this.save();
+    return report;
+  }
+
+  private async save(): Promise<void> {
+    await saveIndex(this.store, this.state, this.config);
+    if (this.state.semantic) {
+      await this.store.saveArtifact(
+        artifactNames.embeddings,
+        { encoderId: this.state.semantic.encoder.id, count: this.state.semantic.size },
+        this.state.semantic.encode(),
+      );
+    }
+    this.lastSave = this.now();
+    this.unsaved = false;
+  }
+}

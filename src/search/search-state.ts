@@ -1,0 +1,65 @@
+import type { Store } from '../store/store.js';
+import { arrayOf, packArrays, unpackArrays } from '../text/binary-codec.js';
+import type { Encoder } from '../text/encoder/encoder.js';
+import { DocTable } from './doc-table.js';
+import { LexicalIndex } from './lexical-index.js';
+import { type SearchConfig, indexFingerprint } from './search-config.js';
+import type { SemanticIndex } from './semantic-index.js';
+import { SuggestIndex } from './suggest.js';
+
+/** Artifact names in the store. */
+export const artifactNames = {
+  index: 'search.index',
+  suggest: 'search.suggest',
+  encoder: 'search.encoder.trained',
+  embeddings: 'search.embeddings',
+} as const;
+
+/** Everything a search reads: documents, the lexical index, suggestions and the semantic side. */
+export interface SearchState {
+  docs: DocTable;
+  lexical: LexicalIndex;
+  suggest: SuggestIndex;
+  encoder: Encoder | undefined;
+  semantic: SemanticIndex | undefined;
+  /** Why there is no semantic side, or which encoder serves it. */
+  semanticStatus: string;
+  /** The last event (store sequence) counted into popularity. */
+  eventSeq: number;
+  /** The newest item-writing ingest batch seen. */
+  itemBatch: number;
+}
+
+/** Saves the lexical index with the documents, and the suggestions. */
+export async function saveIndex(store: Store, state: SearchState, config: SearchConfig): Promise<void> {
+  const bytes = packArrays(
+    { fingerprint: indexFingerprint(config), eventSeq: state.eventSeq, itemBatch: state.itemBatch },
+    { lexical: state.lexical.encode(), docs: state.docs.encode() },
+  );
+  await store.saveArtifact(
+    artifactNames.index,
+    { items: state.docs.size, terms: state.lexical.index.termCount, eventSeq: state.eventSeq },
+    bytes,
+  );
+  await store.saveArtifact(artifactNames.suggest, { entries: state.suggest.size }, state.suggest.encode());
+}
+
+/**
+ * Loads the stored lexical index and suggestions; undefined when none is stored or it was built with
+ * other index settings (fields, weights, stop words …), which calls for a rebuild.
+ */
+export async function loadIndex(
+  store: Store,
+  config: SearchConfig,
+): Promise<Pick<SearchState, 'docs' | 'lexical' | 'suggest' | 'eventSeq' | 'itemBatch'> | undefined> {
+  const artifact = await store.loadArtifact(artifactNames.index);
+  if (!artifact) return undefined;
+  const { header, arrays } = unpackArrays(artifact.data);
+  const meta = header as { fingerprint: string; eventSeq: number; itemBatch: number };
+  if (meta.fingerprint !== indexFingerprint(config)) return undefined;
+  const lexical = LexicalIndex.decode(arrayOf(arrays, 'lexical', 'Uint8Array'), config);
+  const docs = DocTable.decode(arrayOf(arrays, 'docs', 'Uint8Array'));
+  const suggestArtifact = await store.loadArtifact(artifactNames.suggest);
+  const suggest = suggestArtifact ? SuggestIndex.decode(suggestArtifact.data) : SuggestIndex.build([]);
+  return { docs, lexical, suggest, eventSeq: meta.eventSeq, itemBatch: meta.itemBatch };
+}

@@ -1,0 +1,179 @@
+import type { Aisle } from '../aisle.js';
+import { trainFromStore } from '../models/train.js';
+import { isSharedStore, trainInWorker } from './background-training.js';
+import { type ServingCatalogue, loadCatalogue } from './catalogue.js';
+import { ModelHolder } from './model-holder.js';
+import { RecommendationService } from './recommendation-service.js';
+import { ActivityReader } from './user-history.js';
+
+/** What the serving runtime reports (logs). */
+export interface ServingLog {
+  info(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+/** The state of the background training the server runs itself (first model, schedule). */
+export interface TrainingStatus {
+  running: boolean;
+  lastStartedAt: number | null;
+  lastFinishedAt: number | null;
+  lastVersion: number | null;
+  lastError: string | null;
+}
+
+/**
+ * Everything an API node needs to answer recommendation requests: the served model (hot-swapped),
+ * the catalogue in memory, the request-time history reader, and the training it runs itself.
+ *
+ * Start: load the catalogue and the newest stored model. With events but no stored model, a
+ * popularity model is fitted in-process at once (so every endpoint answers from the first second)
+ * and the default model trains in a worker thread, swapped in when done. A timer looks for newer
+ * versions (from `aisle train` or another node) and, when configured, retrains on a schedule.
+ */
+export class ServingRuntime {
+  readonly models: ModelHolder;
+  readonly activity: ActivityReader;
+  readonly service: RecommendationService;
+  private catalogueValue: ServingCatalogue;
+  private retrainTimer: NodeJS.Timeout | undefined;
+  private training: Promise<void> | undefined;
+  readonly trainingStatus: TrainingStatus = {
+    running: false,
+    lastStartedAt: null,
+    lastFinishedAt: null,
+    lastVersion: null,
+    lastError: null,
+  };
+
+  private constructor(
+    private readonly aisle: Aisle,
+    catalogue: ServingCatalogue,
+    private readonly log: ServingLog,
+  ) {
+    this.catalogueValue = catalogue;
+    this.models = new ModelHolder(aisle.store);
+    this.activity = new ActivityReader(aisle.store, aisle.config);
+    // The service reads the catalogue through this getter-backed view, so item updates show at once.
+    const current = (): ServingCatalogue => this.catalogueValue;
+    const view: ServingCatalogue = {
+      get items() {
+        return current().items;
+      },
+      categoryOf: (itemId) => current().categoryOf(itemId),
+    };
+    this.service = new RecommendationService(aisle.config, this.models, view, this.activity);
+  }
+
+  static async start(aisle: Aisle, log: ServingLog): Promise<ServingRuntime> {
+    const runtime = new ServingRuntime(aisle, await loadCatalogue(aisle.store), log);
+    await runtime.bootstrap();
+    const serving = aisle.config.serving;
+    runtime.models.start(serving.modelRefreshSeconds, (error) =>
+      log.error('could not load the newest model version', error),
+    );
+    if (serving.retrainEveryMinutes > 0) {
+      runtime.retrainTimer = setInterval(() => {
+        void runtime.retrain();
+      }, serving.retrainEveryMinutes * 60_000);
+      runtime.retrainTimer.unref();
+    }
+    return runtime;
+  }
+
+  get catalogue(): ServingCatalogue {
+    return this.catalogueValue;
+  }
+
+  /** Items were written: re-read them so filters, titles and stock show the change at once. */
+  async itemsChanged(itemIds: readonly string[]): Promise<void> {
+    if (itemIds.length === 0) return;
+    const items = await this.aisle.store.getItems(itemIds);
+    for (const item of items) this.catalogueValue.items.set(item.id, item);
+  }
+
+  /** Events of these users were written: their next request reads the new history. */
+  eventsChanged(userIds: Iterable<string>): void {
+    this.activity.invalidate(userIds);
+  }
+
+  /** Records of some kind changed in ways not tracked by id (a readmit): re-read what it affects. */
+  async dataChanged(kind: string): Promise<void> {
+    if (kind === 'item') this.catalogueValue = await loadCatalogue(this.aisle.store);
+    if (kind === 'event') this.activity.clear();
+  }
+
+  /**
+   * Trains the default model in a worker thread and swaps it in. One training at a time: a call
+   * while one runs waits for it. Errors are logged and kept in `trainingStatus`; serving goes on.
+   */
+  retrain(): Promise<void> {
+    this.training ??= this.runTraining().finally(() => {
+      this.training = undefined;
+    });
+    return this.training;
+  }
+
+  /** Waits for a training started by the runtime (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.training;
+  }
+
+  async stop(): Promise<void> {
+    this.models.stop();
+    if (this.retrainTimer) clearInterval(this.retrainTimer);
+    await this.training;
+  }
+
+  private async bootstrap(): Promise<void> {
+    await this.models.refresh();
+    const served = this.models.current;
+    if (served) {
+      this.log.info(
+        `serving ${served.trained.info.model} version ${served.version} (${served.trained.itemIds.length} items)`,
+      );
+      return;
+    }
+    const stats = await this.aisle.store.stats();
+    if (stats.events === 0) {
+      this.log.info('no events yet: recommendations start once events are imported and a model is trained');
+      return;
+    }
+    // Popularity answers every endpoint at once; the real model follows from the worker.
+    const { trained } = await trainFromStore(this.aisle.store, this.aisle.config, {
+      model: 'popularity',
+      seed: this.aisle.config.serving.seed,
+      calibrate: false,
+      save: false,
+    });
+    this.models.install(trained, 0);
+    this.log.info('no trained model stored: serving popularity while the default model trains');
+    if (this.aisle.config.serving.trainIfMissing) void this.retrain();
+  }
+
+  private async runTraining(): Promise<void> {
+    const { config, store } = this.aisle;
+    const model = config.serving.defaultModel;
+    this.trainingStatus.running = true;
+    this.trainingStatus.lastStartedAt = Date.now();
+    this.log.info(`training ${model} in the background`);
+    try {
+      if ((await store.stats()).events === 0) throw new Error('there are no events to train on');
+      const request = { config, model, modelConfig: {}, seed: config.serving.seed };
+      const { version } = isSharedStore(config.database)
+        ? await trainInWorker(request)
+        : await trainFromStore(store, config, { model, seed: request.seed });
+      await this.models.refresh();
+      this.trainingStatus.lastVersion = version;
+      this.trainingStatus.lastError = null;
+      this.log.info(
+        `trained ${model} version ${version}; now serving version ${this.models.current?.version}`,
+      );
+    } catch (error) {
+      this.trainingStatus.lastError = error instanceof Error ? error.message : String(error);
+      this.log.error(`training ${model} failed; serving goes on with the current model`, error);
+    } finally {
+      this.trainingStatus.running = false;
+      this.trainingStatus.lastFinishedAt = Date.now();
+    }
+  }
+}

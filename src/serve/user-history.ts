@@ -1,0 +1,101 @@
+import type { AisleConfig } from '../core/config.js';
+import { eventWeight } from '../core/event.js';
+import type { UserHistory } from '../models/model.js';
+import type { Store, StoredEvent } from '../store/store.js';
+
+/** What a request knows about a user: their recent events and what they did with each item. */
+export interface UserActivity {
+  userId: string;
+  /** Newest first, at most `serving.historyLimit`. */
+  events: StoredEvent[];
+  /** Summed event weight per item id. */
+  weights: Map<string, number>;
+  /** The strongest thing the user did with each item (purchase > cart > favorite > rating > click > view). */
+  strongest: Map<string, string>;
+  purchased: Set<string>;
+}
+
+const STRENGTH: Record<string, number> = { purchase: 6, cart: 5, favorite: 4, rating: 3, click: 2, view: 1 };
+
+/** Summarises events (any order) into a user's activity. */
+export function activityOf(
+  userId: string,
+  events: StoredEvent[],
+  config: Pick<AisleConfig, 'events'>,
+): UserActivity {
+  const weights = new Map<string, number>();
+  const strongest = new Map<string, string>();
+  const purchased = new Set<string>();
+  for (const event of events) {
+    if (event.itemId === undefined) continue;
+    const weight = eventWeight(event, config.events.weights, config.events.ratingMax);
+    if (weight > 0) weights.set(event.itemId, (weights.get(event.itemId) ?? 0) + weight);
+    const previous = strongest.get(event.itemId);
+    if (previous === undefined || (STRENGTH[event.type] ?? 0) > (STRENGTH[previous] ?? 0))
+      strongest.set(event.itemId, event.type);
+    if (event.type === 'purchase') purchased.add(event.itemId);
+  }
+  return { userId, events, weights, strongest, purchased };
+}
+
+/** A user's activity as a model history: item indices (ascending) and weights; unknown items dropped. */
+export function historyFor(
+  activity: Pick<UserActivity, 'weights'>,
+  itemIndex: ReadonlyMap<string, number>,
+): UserHistory {
+  const pairs: [number, number][] = [];
+  for (const [itemId, weight] of activity.weights) {
+    const index = itemIndex.get(itemId);
+    if (index !== undefined) pairs.push([index, weight]);
+  }
+  pairs.sort((a, b) => a[0] - b[0]);
+  return {
+    items: Int32Array.from(pairs, (pair) => pair[0]),
+    weights: Float32Array.from(pairs, (pair) => pair[1]),
+  };
+}
+
+/**
+ * Reads users' recent events at request time, so an event posted a moment ago changes the next
+ * response. Keeps each user's events for `historyCacheSeconds` (events posted through this node
+ * invalidate them at once), and counts hits and misses for /metrics.
+ */
+export class ActivityReader {
+  private readonly cache = new Map<string, { at: number; activity: UserActivity }>();
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly config: Pick<AisleConfig, 'events' | 'serving'>,
+    private readonly maxEntries = 50_000,
+  ) {}
+
+  async read(userId: string): Promise<UserActivity> {
+    const ttl = this.config.serving.historyCacheSeconds * 1000;
+    const cached = this.cache.get(userId);
+    if (cached && ttl > 0 && Date.now() - cached.at < ttl) {
+      this.hits++;
+      return cached.activity;
+    }
+    this.misses++;
+    const events = await this.store.userEvents(userId, this.config.serving.historyLimit);
+    const activity = activityOf(userId, events, this.config);
+    if (ttl > 0) {
+      // Oldest first out when full: Map keeps insertion order.
+      if (this.cache.size >= this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.delete(userId);
+      this.cache.set(userId, { at: Date.now(), activity });
+    }
+    return activity;
+  }
+
+  /** Forgets what is cached for these users (after their events changed on this node). */
+  invalidate(userIds: Iterable<string>): void {
+    for (const userId of userIds) this.cache.delete(userId);
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+}
