@@ -126,7 +126,7 @@ describe('aisle demo', () => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const address = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no address after 60 s:\n${output}`)), 60_000);
+      const timer = setTimeout(() => reject(new Error(`no address after 150 s:\n${output}`)), 150_000);
       child.stdout?.on('data', () => {
         const match = /serving on (http:\/\/[^\s]+)/.exec(output);
         if (match) {
@@ -151,5 +151,5 @@ describe('aisle demo', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-  });
+  }, 180_000);
 });

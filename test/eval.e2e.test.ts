@@ -120,5 +120,5 @@ describe.skipIf(!ml100k.present)('aisle eval on a slice of ML-100K', () => {
     });
     expect(tuned.tuning?.trials).toBeGreaterThan(5);
     expect(tuned.metrics['ndcg@10']).toBeGreaterThan(popularity.metrics['ndcg@10']!);
-  });
+  }, 180_000);
 });

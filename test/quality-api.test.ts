@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Aisle, openAisle } from '../src/aisle.js';
 import { configSchema } from '../src/core/config.js';
@@ -17,13 +17,29 @@ let aisle: Aisle;
 let app: FastifyInstance;
 const scopes = new Map<string, unknown>();
 let bots: string[] = [];
+const keys = {
+  admin: 'quality-admin-key-0001',
+  recommend: 'quality-shop-front-0001',
+  ingest: 'quality-tracker-key-0001',
+};
+const as = (key: string) => ({ authorization: `Bearer ${key}` });
+/** An operator's request: every quality route needs the admin scope. */
+const admin = (request: InjectOptions) => app.inject({ ...request, headers: as(keys.admin) });
 
 beforeAll(async () => {
   // The gate's work blocks the event loop for a moment: keep load shedding out of this test.
   aisle = await openAisle(
     configSchema.parse({
       database: join(temp.dir, 'quality.db'),
-      server: { maxEventLoopDelayMs: 1e9, maxEventLoopUtilization: 1 },
+      server: {
+        maxEventLoopDelayMs: 1e9,
+        maxEventLoopUtilization: 1,
+        apiKeys: [
+          { name: 'ops', key: keys.admin, scopes: ['admin'] },
+          { name: 'shop-front', key: keys.recommend, scopes: ['recommend'] },
+          { name: 'tracker', key: keys.ingest, scopes: ['ingest'], requestsPerSecond: 10_000 },
+        ],
+      },
     }),
   );
   app = createServer(aisle);
@@ -35,6 +51,7 @@ beforeAll(async () => {
     const response = await app.inject({
       method: 'POST',
       url: '/events',
+      headers: as(keys.ingest),
       payload: shoppers.slice(start, start + 5000),
     });
     expect(response.statusCode).toBe(200);
@@ -46,7 +63,13 @@ beforeAll(async () => {
   );
   bots = attack.attackers;
   for (let start = 0; start < attack.events.length; start += 5000) {
-    await app.inject({ method: 'POST', url: '/events', payload: attack.events.slice(start, start + 5000) });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/events',
+      headers: as(keys.ingest),
+      payload: attack.events.slice(start, start + 5000),
+    });
+    expect(response.statusCode).toBe(200);
   }
 });
 afterAll(async () => {
@@ -57,11 +80,11 @@ afterAll(async () => {
 
 describe('HTTP API: quality (admin)', () => {
   it('screens API traffic on a scan', async () => {
-    const scan = await app.inject({ method: 'POST', url: '/quality/scan' });
+    const scan = await admin({ method: 'POST', url: '/quality/scan' });
     expect(scan.statusCode).toBe(200);
     expect(scan.json()).toMatchObject({ ran: true, cleared: 0 });
     const findings = (
-      await app.inject({ method: 'GET', url: '/quality/findings?detector=bot&subject=user' })
+      await admin({ method: 'GET', url: '/quality/findings?detector=bot&subject=user' })
     ).json() as {
       findings: { id: number; subjectId: string; action: string }[];
     };
@@ -69,7 +92,7 @@ describe('HTTP API: quality (admin)', () => {
   });
 
   it('reports checks with their trend and the most suspicious users with evidence', async () => {
-    const response = await app.inject({ method: 'GET', url: '/quality/report?runs=5&top=5' });
+    const response = await admin({ method: 'GET', url: '/quality/report?runs=5&top=5' });
     expect(response.statusCode).toBe(200);
     const report = response.json() as {
       checks: Record<string, { trend: unknown[]; latest: { status: string } | null }>;
@@ -90,47 +113,106 @@ describe('HTTP API: quality (admin)', () => {
 
   it('shows a finding, takes a review decision and validates what it is sent', async () => {
     const [first] = (
-      (await app.inject({ method: 'GET', url: '/quality/findings?detector=bot' })).json() as {
+      (await admin({ method: 'GET', url: '/quality/findings?detector=bot' })).json() as {
         findings: { id: number }[];
       }
     ).findings;
-    const detail = await app.inject({ method: 'GET', url: `/quality/findings/${first!.id}` });
+    const detail = await admin({ method: 'GET', url: `/quality/findings/${first!.id}` });
     expect(detail.json()).toMatchObject({ flag: { id: first!.id }, recentEvents: expect.any(Array) });
-    const review = await app.inject({
+    const review = await admin({
       method: 'POST',
       url: `/quality/findings/${first!.id}/review`,
       payload: { decision: 'confirm', note: 'checked the logs' },
     });
     expect(review.json()).toMatchObject({ status: 'confirmed', note: 'checked the logs' });
-    const bad = await app.inject({
+    const bad = await admin({
       method: 'POST',
       url: `/quality/findings/${first!.id}/review`,
       payload: { decision: 'delete' },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
-    expect((await app.inject({ method: 'GET', url: '/quality/findings/999999' })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'GET', url: '/quality/findings?limit=lots' })).statusCode).toBe(400);
+    expect((await admin({ method: 'GET', url: '/quality/findings/999999' })).statusCode).toBe(404);
+    expect((await admin({ method: 'GET', url: '/quality/findings?limit=lots' })).statusCode).toBe(400);
+  });
+
+  it('re-admits a finding: its events count fully in training again, and a later scan keeps it so', async () => {
+    const { findings } = (
+      await admin({ method: 'GET', url: '/quality/findings?detector=bot&subject=user&status=open' })
+    ).json() as { findings: { id: number; subjectId: string; action: string }[] };
+    const finding = findings[0]!;
+    expect(finding.action).toBe('quarantine');
+    const weights = async () => {
+      const seen: number[] = [];
+      for await (const page of aisle.store.scanTrainingEvents({ includeExcluded: true }))
+        for (const event of page) if (event.userId === finding.subjectId) seen.push(event.weight);
+      return seen;
+    };
+    const before = await weights();
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((weight) => weight === 0)).toBe(true);
+    const readmit = await admin({
+      method: 'POST',
+      url: `/quality/findings/${finding.id}/review`,
+      payload: { decision: 'readmit', note: 'a load test of ours' },
+    });
+    expect(readmit.statusCode).toBe(200);
+    expect(readmit.json()).toMatchObject({ id: finding.id, status: 'readmitted' });
+    expect((await weights()).every((weight) => weight === 1)).toBe(true);
+    expect((await admin({ method: 'POST', url: '/quality/scan' })).statusCode).toBe(200);
+    const after = (await admin({ method: 'GET', url: `/quality/findings/${finding.id}` })).json() as {
+      flag: { status: string };
+    };
+    expect(after.flag.status).toBe('readmitted');
+    expect((await weights()).every((weight) => weight === 1)).toBe(true);
+  });
+
+  it('refuses the quality routes to callers without the admin scope', async () => {
+    const routes = [
+      { method: 'GET', url: '/quality/report' },
+      { method: 'GET', url: '/quality/findings' },
+      { method: 'GET', url: '/quality/findings/1' },
+      { method: 'POST', url: '/quality/findings/1/review', payload: { decision: 'readmit' } },
+      { method: 'POST', url: '/quality/scan' },
+      { method: 'GET', url: '/quality/policy' },
+      { method: 'PUT', url: '/quality/policy', payload: {} },
+      { method: 'GET', url: '/quality/runs' },
+    ] as const;
+    const status = async () =>
+      ((await admin({ method: 'GET', url: '/quality/findings/1' })).json() as { flag: { status: string } })
+        .flag.status;
+    const statusBefore = await status();
+    for (const route of routes) {
+      for (const key of [keys.recommend, keys.ingest]) {
+        const response = await app.inject({ ...route, headers: as(key) });
+        expect(response.statusCode, `${route.method} ${route.url}`).toBe(403);
+        expect(response.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
+      }
+      const anonymous = await app.inject({ ...route });
+      expect(anonymous.statusCode, `${route.method} ${route.url} without a key`).toBe(401);
+    }
+    // The refused review changed nothing.
+    expect(await status()).toBe(statusBefore);
   });
 
   it('reads and sets the policy, rejecting invalid ones', async () => {
-    const set = await app.inject({
+    const set = await admin({
       method: 'PUT',
       url: '/quality/policy',
       payload: { detectors: { burst: { action: 'down-weight' } } },
     });
     expect(set.statusCode).toBe(200);
-    expect((await app.inject({ method: 'GET', url: '/quality/policy' })).json()).toMatchObject({
+    expect((await admin({ method: 'GET', url: '/quality/policy' })).json()).toMatchObject({
       detectors: { burst: { action: 'down-weight', weight: 0.25 } },
     });
-    const invalid = await app.inject({
+    const invalid = await admin({
       method: 'PUT',
       url: '/quality/policy',
       payload: { detectors: { burst: { action: 'burn' } } },
     });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
-    expect((await app.inject({ method: 'GET', url: '/quality/runs?limit=2' })).json()).toMatchObject({
+    expect((await admin({ method: 'GET', url: '/quality/runs?limit=2' })).json()).toMatchObject({
       runs: [{}, {}],
     });
   });
@@ -139,7 +221,7 @@ describe('HTTP API: quality (admin)', () => {
     const quality = [...scopes].filter(([route]) => route.includes('/quality'));
     expect(quality.length).toBeGreaterThanOrEqual(6);
     expect(quality.every(([, scope]) => scope === 'admin')).toBe(true);
-    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    const document = (await admin({ method: 'GET', url: '/openapi.json' })).json() as {
       paths: Record<string, Record<string, Record<string, unknown>>>;
     };
     expect(document.paths['/quality/report']!['get']!['x-aisle-scope']).toBe('admin');

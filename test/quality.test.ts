@@ -1,9 +1,11 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../src/core/config.js';
 import { createRng } from '../src/core/rng.js';
 import { importMovieLens } from '../src/ingest/adapters/movielens.js';
 import { importObjects } from '../src/ingest/import-objects.js';
+import { snapshotFromStore } from '../src/models/data/from-store.js';
 import { createAttackContext } from '../src/quality/inject/attack-context.js';
 import { injectShillingAttack } from '../src/quality/inject/shilling-attack.js';
 import { loadEventTable } from '../src/quality/load-events.js';
@@ -72,6 +74,11 @@ describe.skipIf(!ml100k.present)('quality gate on real data: an average attack i
     const training = new Set<string>();
     for await (const page of store.scanTrainingEvents()) for (const event of page) training.add(event.userId);
     expect(caught.every((flag) => !training.has(flag.subjectId))).toBe(true);
+    // What the models train on (the same reader `aisle train` and `aisle eval` use) leaves them out too.
+    const snapshot = await snapshotFromStore(store, configSchema.parse({}));
+    const trainedUsers = new Set(snapshot.log.userIds);
+    expect(trainedUsers.size).toBeGreaterThan(500);
+    expect(caught.filter((flag) => trainedUsers.has(flag.subjectId))).toEqual([]);
 
     const report = await buildQualityReport(store, { top: 50 });
     const target = report.topItems.find((item) => item.id === attack.targets[0]);

@@ -262,7 +262,24 @@ export function runStoreContract(
       ]);
       await store.upsertProtected([{ userId: 'u1', gender: 'male', other: {} }]);
       await store.appendEvents([event('u1', 'i1', 1), event('u1', 'i2', 2), event('u2', 'i1', 3)], batch);
+      const quarantined = (line: number, kind: 'event' | 'user', record: Record<string, unknown>) => ({
+        kind,
+        source: 'erase.csv',
+        line,
+        problems: [{ field: 'type', reason: 'unknown_event_type', message: 'no such type' }],
+        raw: JSON.stringify(record),
+        record,
+        batchId: batch,
+      });
+      await store.addQuarantine([
+        quarantined(1, 'event', { user_id: 'u1', item_id: 'i1', type: 'teleport' }),
+        quarantined(2, 'event', { userId: 'u1', itemId: 'i2', type: 'teleport' }),
+        quarantined(3, 'user', { id: 'u1', age: 'old' }),
+        quarantined(4, 'event', { user_id: 'u2', item_id: 'i1', type: 'teleport' }),
+      ]);
       expect(await store.deleteUser('u1')).toEqual({ events: 2, found: true });
+      // Their quarantined records go too (they hold the user's behaviour); others' stay.
+      expect((await store.listQuarantine({})).map((entry) => entry.line)).toEqual([4]);
       expect(await store.userEvents('u1')).toEqual([]);
       expect(await store.getProtected(['u1'])).toEqual([]);
       expect(await store.stats()).toMatchObject({ users: 1, events: 1, usersWithProtected: 0 });

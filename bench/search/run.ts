@@ -2,8 +2,8 @@
  * The search benchmark: relevance of Aisle (lexical, semantic, hybrid) and of Orama, MiniSearch and
  * SQLite FTS5 on the held-out test half of the Taobao and Instacart relevance sets, then indexing
  * time, memory and single-query latency of every system on the 100,000-item catalogue (median of
- * `--runs` processes per system). Prints a Markdown report and writes the raw JSON to
- * bench/results/search-<time>.json.
+ * `--runs` processes per system). Prints one JSON line per system and set (and per large run) on
+ * stdout, the Markdown tables on stderr, and writes the raw JSON to bench/results/search-<time>.json.
  *
  *   node --import tsx bench/search/run.ts [--runs 3] [--split test] [--skip-large]
  */
@@ -81,6 +81,11 @@ async function relevance(
     };
   }
   await catalogue.store.close();
+  for (const [system, result] of Object.entries(systems)) {
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'search-relevance', set: name, split, system, ...result })}\n`,
+    );
+  }
   return {
     report: { set: name, items: catalogue.items.length, queries: counts, systems, training: build.training },
     queries,
@@ -128,6 +133,9 @@ async function large(
       );
       const line = output.trim().split('\n').at(-1)!;
       results.push(JSON.parse(line) as Record<string, number>);
+      process.stdout.write(
+        `${JSON.stringify({ bench: 'search-large', system, run: run + 1, ...results.at(-1) })}\n`,
+      );
       process.stderr.write(`large ${system} run ${run + 1}: ${line}\n`);
     }
     const med = (key: string) => round(median(results.map((result) => Number(result[key] ?? 0))));
@@ -210,4 +218,5 @@ writeFileSync(
   join(resultsDir, `search-${stamp}.json`),
   JSON.stringify({ split, runs, reports, large: largeReport }, null, 2),
 );
-process.stdout.write(`${markdown(reports, largeReport)}\n`);
+// JSON lines on stdout (above), the Markdown tables for docs/search.md on stderr.
+process.stderr.write(`${markdown(reports, largeReport)}\n`);

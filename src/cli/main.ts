@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { isAisleError } from '../core/errors.js';
 import { AISLE_VERSION } from '../core/version.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerFairnessCommand } from './commands/fairness.js';
 import { registerImportCommand } from './commands/import.js';
+import { registerMigrateCommand } from './commands/migrate.js';
 import { registerQualityCommand } from './commands/quality.js';
 import { registerQuarantineCommand } from './commands/quarantine.js';
 import { registerSearchCommands } from './commands/search.js';
@@ -19,7 +21,10 @@ async function main(argv: readonly string[]): Promise<void> {
   const program = new Command('aisle')
     .version(AISLE_VERSION)
     .description('Aisle: e-commerce search and recommendation engine')
-    .option('--db <path>', 'database: SQLite file path or sqlite:<path> (env AISLE_DB; default ./aisle.db)')
+    .option(
+      '--db <path>',
+      'database: SQLite file path, sqlite:<path> or postgres://… (env AISLE_DB or AISLE_DATABASE_URL; default ./aisle.db)',
+    )
     .option('--config-file <file>', 'config file (env AISLE_CONFIG; default ./aisle.toml if present)')
     .exitOverride()
     .showHelpAfterError();
@@ -29,7 +34,9 @@ async function main(argv: readonly string[]): Promise<void> {
   registerQualityCommand(program);
   registerServeCommand(program);
   registerEvalCommand(program);
+  registerFairnessCommand(program);
   registerTrainCommand(program);
+  registerMigrateCommand(program);
   registerSearchCommands(program);
   await program.parseAsync(argv);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultEventTypeAliases, defaultEventWeights } from './event.js';
+import { fairnessConfigSchema } from './fairness-config.js';
 import { apiKeySchema, servingSchema } from './serving-config.js';
 
 const DAY_MS = 86_400_000;
@@ -70,6 +71,8 @@ export const configSchema = z
         batchSize: z.number().int().min(1).max(1_000_000).default(100_000),
       })
       .prefault({}),
+    /** Fairness re-ranking policies, the default and per scenario (docs/fairness.md). */
+    fairness: fairnessConfigSchema.prefault({}),
   })
   .strict();
 

@@ -144,7 +144,7 @@ export function rankUsers(
   return lists;
 }
 
-function rowsOf(matrix: Csr, users: Int32Array): Csr {
+export function rowsOf(matrix: Csr, users: Int32Array): Csr {
   const indptr = new Int32Array(users.length + 1);
   for (let n = 0; n < users.length; n++)
     indptr[n + 1] = indptr[n]! + matrix.indptr[users[n]! + 1]! - matrix.indptr[users[n]!]!;
@@ -159,7 +159,7 @@ function rowsOf(matrix: Csr, users: Int32Array): Csr {
 }
 
 /** users × items: the summed event weights of the given pairs (the history shown at scoring time). */
-function historyMatrix(log: InteractionLog, pairs: PairTable, mask: Uint8Array): Csr {
+export function historyMatrix(log: InteractionLog, pairs: PairTable, mask: Uint8Array): Csr {
   const events = eventsOfPairs(pairs, mask);
   const selected = selectEvents(log, events);
   return csrFromTriplets(
@@ -173,7 +173,7 @@ function historyMatrix(log: InteractionLog, pairs: PairTable, mask: Uint8Array):
 }
 
 /** Test items per user, minus anything in the user's history (it could never be recommended). */
-function relevantItems(pairs: PairTable, test: Uint8Array, histories: Csr): Map<number, Set<number>> {
+export function relevantItems(pairs: PairTable, test: Uint8Array, histories: Csr): Map<number, Set<number>> {
   const relevant = new Map<number, Set<number>>();
   for (let p = 0; p < pairs.count; p++) {
     if (test[p] !== 1) continue;

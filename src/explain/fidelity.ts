@@ -3,7 +3,10 @@ import type { Csr } from '../matrix/csr.js';
 import { topK } from '../matrix/top-k.js';
 import { historyOf } from '../models/data/training-data.js';
 import type { Recommender, UserHistory } from '../models/model.js';
-import { reasonsFrom } from './reasons.js';
+import { type Rival, reasonsFrom } from './reasons.js';
+
+/** Results below an item that its reasons are weighed against (as the serving path does). */
+export const RIVALS = 5;
 
 export interface FidelityOptions {
   /** Results checked per user (the top k). */
@@ -65,11 +68,16 @@ export function measureExplanationFidelity(
     const history = historyOf(histories, u);
     recommender.score(history, scores);
     for (const item of history.items) inHistory[item] = 1;
-    const top = topK(scores, options.k, inHistory);
-    for (let r = 0; r < top.indices.length; r++) {
+    // The results below each one are its rivals, as the serving path explains them.
+    const top = topK(scores, options.k + RIVALS, inHistory);
+    const explained = Array.from(top.indices, (item) => recommender.explain(history, item));
+    for (let r = 0; r < Math.min(options.k, top.indices.length); r++) {
       const item = top.indices[r]!;
       results++;
-      const reasons = reasonsFrom(recommender.explain(history, item), context);
+      const rivals: Rival[] = [];
+      for (let j = r + 1; j < Math.min(top.indices.length, r + 1 + RIVALS); j++)
+        rivals.push({ contributions: explained[j]!, gap: scores[item]! - scores[top.indices[j]!]! });
+      const reasons = reasonsFrom(explained[r]!, context, 3, rivals);
       const first = reasons.find((reason) => reason.kind !== 'other');
       const evidence = first?.evidence.itemId;
       if (first?.kind !== 'because-you-interacted' || evidence === undefined) continue;

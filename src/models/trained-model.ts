@@ -119,11 +119,6 @@ export function decodeTrainedModel(bytes: Uint8Array): TrainedModel {
       arrays: companionArrays,
     });
   }
-  const x = artifact.arrays[EXTRA.calibrationX];
-  const p = artifact.arrays[EXTRA.calibrationP];
-  if (x instanceof Float32Array && p instanceof Float32Array && info.calibration) {
-    trained.calibration = { x, p, samples: info.calibration.samples, hitRate: info.calibration.hitRate };
-  }
   const curve = (xName: string, pName: string, summary: TrainedModelInfo['calibration']) => {
     const xs = artifact.arrays[xName];
     const ps = artifact.arrays[pName];
@@ -131,6 +126,8 @@ export function decodeTrainedModel(bytes: Uint8Array): TrainedModel {
       ? { x: xs, p: ps, samples: summary.samples, hitRate: summary.hitRate }
       : undefined;
   };
+  const calibration = curve(EXTRA.calibrationX, EXTRA.calibrationP, info.calibration);
+  if (calibration) trained.calibration = calibration;
   const popularityCalibration = curve(
     EXTRA.popularityCalibrationX,
     EXTRA.popularityCalibrationP,

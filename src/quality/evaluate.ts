@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { configSchema } from '../core/config.js';
 import { createRng } from '../core/rng.js';
 import { importObjects } from '../ingest/import-objects.js';
@@ -32,6 +35,39 @@ export interface EvaluateOptions extends Omit<AttackOptions, 'kind'> {
   recommend?: RecommendTopK;
   /** Real users sampled for the hit ratio (all when absent). */
   hitRatioUsers?: number;
+  /**
+   * A clean import made once by `prepareCleanStore`: each run starts from a copy of it instead of
+   * importing (and gating) the data set again — what a grid of runs on one data set wants.
+   */
+  cleanStore?: CleanStore;
+}
+
+/** A SQLite file holding a data set's clean import, already gated. */
+export interface CleanStore {
+  path: string;
+  dataset: string;
+  /** Seconds the gate took on the clean import. */
+  gateSeconds: number;
+}
+
+function importContext(store: Store): ImportContext {
+  return { store, schemas: createRecordSchemas(configSchema.parse({})), batchSize: 100_000 };
+}
+
+/** Imports a data set (the gate runs on it) into a new SQLite file at `path`, for `cleanStore`. */
+export async function prepareCleanStore(
+  format: EvaluationFormat,
+  data: string,
+  path: string,
+): Promise<CleanStore> {
+  const store = await openStore(`sqlite:${path}`);
+  try {
+    const imported = await importEvaluationData(importContext(store), format, data);
+    const gateSeconds = imported.steps.reduce((sum, step) => sum + (step.quality?.seconds ?? 0), 0);
+    return { path, dataset: imported.dataset, gateSeconds };
+  } finally {
+    await store.close();
+  }
 }
 
 /** The `aisle quality evaluate` result: the contract's fields, then the details behind them. */
@@ -72,15 +108,22 @@ export interface EvaluationResult {
  * const result = await evaluateAttack({ data: '../shared/datasets/ml-100k', format: 'movielens', attack: 'average', size: 0.03, filler: 0.05, intent: 'push', seed: 1 });
  */
 export async function evaluateAttack(options: EvaluateOptions): Promise<EvaluationResult> {
-  const store = await openStore('sqlite::memory:');
+  // A copy of the clean store, or a throw-away one the data set is imported into.
+  const scratch = options.cleanStore ? mkdtempSync(join(tmpdir(), 'aisle-quality-evaluate-')) : undefined;
+  if (scratch) copyFileSync(options.cleanStore!.path, join(scratch, 'clean.db'));
+  const store = await openStore(scratch ? `sqlite:${join(scratch, 'clean.db')}` : 'sqlite::memory:');
   try {
-    const context: ImportContext = {
-      store,
-      schemas: createRecordSchemas(configSchema.parse({})),
-      batchSize: 100_000,
-    };
-    const imported = await importEvaluationData(context, options.format, options.data);
-    const cleanGate = imported.steps.reduce((sum, step) => sum + (step.quality?.seconds ?? 0), 0);
+    const context = importContext(store);
+    let dataset: string;
+    let cleanGate: number;
+    if (options.cleanStore) {
+      dataset = options.cleanStore.dataset;
+      cleanGate = options.cleanStore.gateSeconds;
+    } else {
+      const imported = await importEvaluationData(context, options.format, options.data);
+      dataset = imported.dataset;
+      cleanGate = imported.steps.reduce((sum, step) => sum + (step.quality?.seconds ?? 0), 0);
+    }
     const cleanTable = await loadEventTable(store);
     const realUsers = new Set(cleanTable.users);
     const cleanFlagged = await actedUsers(store);
@@ -100,6 +143,7 @@ export async function evaluateAttack(options: EvaluateOptions): Promise<Evaluati
       seed,
       recommend,
       hitRatioUsers: _sample,
+      cleanStore: _clean,
       ...attackOptions
     } = options;
     const attack = injectAttack(attackContext, { kind, ...attackOptions }, createRng(seed));
@@ -129,7 +173,7 @@ export async function evaluateAttack(options: EvaluateOptions): Promise<Evaluati
       targetHitRatioOff: hitRatio?.off ?? null,
       targetHitRatioOn: hitRatio?.on ?? null,
       details: {
-        dataset: imported.dataset,
+        dataset,
         intent: attack.intent,
         attack: attack.details,
         targets: attack.targets,
@@ -148,6 +192,7 @@ export async function evaluateAttack(options: EvaluateOptions): Promise<Evaluati
     };
   } finally {
     await store.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }
 

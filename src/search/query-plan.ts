@@ -232,6 +232,17 @@ function planPhrases(
           );
         }
       }
+      if (config.translation.enabled && phrase.every((word) => word.script === 'han')) {
+        // A compound the segmenter split (充电线 → 充电, 线) may be a dictionary headword whole.
+        for (const translation of lexical.fromChinese(phrase.map((word) => word.term).join(''))) {
+          attach(
+            translation.termIds,
+            config.translation.weight * translation.weight,
+            'translation',
+            translation.gloss,
+          );
+        }
+      }
       for (const synonym of lexical.synonyms.lookup(key)) {
         attach(
           synonym.terms.map((term) => index.termId(term)),

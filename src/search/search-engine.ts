@@ -291,7 +291,7 @@ export class SearchEngine {
   private semanticUnavailable(): string {
     return this.config.semantic.encoder === 'none'
       ? 'off (semantic.encoder = none)'
-      : 'unavailable: no trained encoder yet (run `aisle search index` or POST /search/index)';
+      : 'unavailable: no trained encoder yet (run `aisle search-index` or POST /search/index)';
   }
 
   /**

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { AisleError } from '../core/errors.js';
+import { spawnWorker } from '../text/spawn-worker.js';
 import type { TrainingReply, TrainingRequest } from './training-worker.js';
 
 /**
@@ -10,12 +10,7 @@ import type { TrainingReply, TrainingRequest } from './training-worker.js';
 export function trainInWorker(
   request: TrainingRequest,
 ): Promise<{ version: number; info: Record<string, unknown> }> {
-  // From sources (tests, tsx) the worker is a .ts file and needs tsx's loader; built, it is plain JS.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const worker = new Worker(new URL(`./training-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url), {
-    workerData: request,
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
-  });
+  const worker = spawnWorker(new URL('./training-worker.js', import.meta.url), { workerData: request });
   return new Promise((resolve, reject) => {
     let settled = false;
     worker.once('message', (reply: TrainingReply) => {

@@ -1,13 +1,16 @@
 import type { AisleConfig } from '../core/config.js';
 import { AisleError } from '../core/errors.js';
+import { type FairnessPolicy, fairnessPolicyFor } from '../core/fairness-config.js';
 import { type ScenarioConfig, scenarioSchema } from '../core/serving-config.js';
 import type { Reason, ReasonContext } from '../explain/reasons.js';
+import { RIVALS } from '../explain/fidelity.js';
 import { reasonsFrom } from '../explain/reasons.js';
 import { type Language, reasonText } from '../explain/text.js';
 import { type Calibration, calibrated } from '../models/calibration.js';
 import type { UserHistory } from '../models/model.js';
 import { type ItemFilter, compileFilter, mergeFilters } from '../rank/filters.js';
 import type { ServingCatalogue } from './catalogue.js';
+import { fairnessRerank } from './fairness-rerank.js';
 import type { ModelHolder, ServedModel } from './model-holder.js';
 import { type Selected, select } from './ranking.js';
 import { type ActivityReader, type UserActivity, activityOf, historyFor } from './user-history.js';
@@ -39,6 +42,8 @@ export interface RecommendOptions {
   diversity?: number;
   excludePurchased?: boolean;
   lang?: Language;
+  /** Overrides of the scenario's fairness policy (`reranker: 'none'` turns it off). */
+  fairness?: Partial<FairnessPolicy>;
 }
 
 /** An item of an anonymous session or cart, and what was done with it. */
@@ -176,11 +181,29 @@ export class RecommendationService {
     }
     if (excludePurchased)
       for (const itemId of activity.purchased) excluded.add(served.itemIndex.get(itemId) ?? -1);
-    const picked = select(scores, this.selection(served, rules, options, excluded));
+    const selection = this.selection(served, rules, options, excluded);
+    const policy = fairnessPolicyFor(this.config.fairness, scenario, options.fairness);
+    // A few candidates beyond k: each result's reasons are weighed against the results just below.
+    const pool = {
+      ...selection,
+      k: Math.max(selection.k + RIVALS, policy.reranker === 'none' ? 0 : policy.candidates),
+    };
+    const candidates = select(scores, pool);
+    const fair = fairnessRerank(candidates, selection.k, policy, served, this.catalogue, activity.weights);
+    const picked = fair.picked;
     const lang = options.lang ?? 'zh';
     const context = this.reasonContext(served, activity);
     const top = picked[0]?.score ?? 0;
-    const items = picked.map((choice) => {
+    const shown = new Set(picked.map((choice) => choice.index));
+    const order = [...picked, ...candidates.filter((choice) => !shown.has(choice.index))];
+    const explained = cold
+      ? []
+      : order.map((choice) => served.trained.recommender.explain(history, choice.index));
+    const items = picked.map((choice, r) => {
+      const rivals = order.slice(r + 1, r + 1 + RIVALS).map((rival, j) => ({
+        contributions: explained[r + 1 + j]!,
+        gap: Math.max(0, choice.score - rival.score),
+      }));
       const reasons: Reason[] = cold
         ? [
             {
@@ -189,9 +212,11 @@ export class RecommendationService {
               evidence: this.categoryEvidence(served, choice.index),
             },
           ]
-        : reasonsFrom(served.trained.recommender.explain(history, choice.index), context);
+        : reasonsFrom(explained[r]!, context, 3, rivals);
       if (choice.promoted)
         reasons.push({ kind: 'diversity', weight: 0, evidence: this.categoryEvidence(served, choice.index) });
+      if (fair.moved.has(choice.index))
+        reasons.push({ kind: 'fairness-boost', weight: 0, evidence: { reranker: policy.reranker } });
       const calibration = cold ? served.trained.popularityCalibration : served.trained.calibration;
       return this.item(served, choice, reasons, lang, choice.score, top, calibration);
     });

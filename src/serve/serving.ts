@@ -1,5 +1,5 @@
 import type { Aisle } from '../aisle.js';
-import { trainFromStore } from '../models/train.js';
+import { SERVING_MODEL_ARTIFACT, trainFromStore } from '../models/train.js';
 import { isSharedStore, trainInWorker } from './background-training.js';
 import { type ServingCatalogue, loadCatalogue } from './catalogue.js';
 import { ModelHolder } from './model-holder.js';
@@ -36,6 +36,8 @@ export class ServingRuntime {
   readonly service: RecommendationService;
   private catalogueValue: ServingCatalogue;
   private retrainTimer: NodeJS.Timeout | undefined;
+  /** Ends the subscription to model versions announced by the store (multi-node, PostgreSQL). */
+  private unsubscribeModels: (() => void) | undefined;
   private training: Promise<void> | undefined;
   readonly trainingStatus: TrainingStatus = {
     running: false,
@@ -71,6 +73,7 @@ export class ServingRuntime {
     runtime.models.start(serving.modelRefreshSeconds, (error) =>
       log.error('could not load the newest model version', error),
     );
+    runtime.subscribeToModelVersions();
     if (serving.retrainEveryMinutes > 0) {
       runtime.retrainTimer = setInterval(() => {
         void runtime.retrain();
@@ -119,9 +122,26 @@ export class ServingRuntime {
   }
 
   async stop(): Promise<void> {
+    this.unsubscribeModels?.();
     this.models.stop();
     if (this.retrainTimer) clearInterval(this.retrainTimer);
     await this.training;
+  }
+
+  /**
+   * Multi-node hand-off: when the store announces a new serving-model version (PostgreSQL
+   * LISTEN/NOTIFY, from `aisle train --publish` or another node), load it now rather than at the
+   * next poll; the refresh timer stays as the fallback for a missed notification. Refreshes twice in
+   * a row because one already running may have looked before this version was committed.
+   */
+  private subscribeToModelVersions(): void {
+    this.unsubscribeModels = this.aisle.store.onArtifactSaved?.((artifact) => {
+      if (artifact.name !== SERVING_MODEL_ARTIFACT) return;
+      this.models
+        .refresh()
+        .then(() => this.models.refresh())
+        .catch((error: unknown) => this.log.error('could not load the announced model version', error));
+    });
   }
 
   private async bootstrap(): Promise<void> {

@@ -8,8 +8,9 @@ import { handleError } from './http-errors.js';
 import { registerLoadShedding } from './load-shedding.js';
 import { registerMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { registerFairnessRoutes } from './routes/fairness.js';
 import { registerHealthRoutes } from './routes/health.js';
-import { registerHomeRoute } from './routes/home.js';
+import { registerDashboardRoutes } from './routes/dashboard.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerQualityRoutes } from './routes/quality.js';
 import { registerQuarantineRoutes } from './routes/quarantine.js';
@@ -78,9 +79,10 @@ export function createServer(aisle: Aisle, options: ServerOptions = {}): Fastify
     });
     registerQuarantineRoutes(api, aisle, async (kind) => serving?.dataChanged(kind));
     registerQualityRoutes(api, aisle);
+    registerFairnessRoutes(api, aisle);
     registerSearchRoutes(api, aisle);
     if (serving) registerRecommendRoutes(api, aisle, serving);
-    registerHomeRoute(api, aisle);
+    registerDashboardRoutes(api, aisle);
   });
   return app;
 }

@@ -35,16 +35,31 @@ export function registerLoadShedding(app: FastifyInstance, options: LoadShedding
   delay.enable();
   let utilisation = performance.eventLoopUtilization();
   const state: LoadSheddingState = { shedFraction: 0, shed: 0, eventLoopDelayMs: 0, eventLoopUtilization: 0 };
+  let lastTick = performance.now();
+  let arrivals = 0;
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
     state.eventLoopUtilization = performance.eventLoopUtilization(now, utilisation).utilization;
     utilisation = now;
-    // The histogram includes the timer resolution itself.
-    state.eventLoopDelayMs = Math.max(0, delay.mean / 1e6 - 10);
+    // Two views of the lag: this timer's own lateness (sees one long block, which leaves the
+    // histogram nearly empty) and the histogram's mean (sees many short ones; it includes its own
+    // 10 ms resolution, and is NaN when it took no sample).
+    const tick = performance.now();
+    const lateness = Math.max(0, tick - lastTick - sampleMs);
+    lastTick = tick;
+    const mean = Number.isFinite(delay.mean) ? Math.max(0, delay.mean / 1e6 - 10) : 0;
+    state.eventLoopDelayMs = Math.max(lateness, mean);
     delay.reset();
+    // A busy loop that keeps up (high utilisation, short delays) is not overloaded: utilisation only
+    // counts once requests also start to queue, so a CPU-heavy moment alone sheds nothing.
+    // Only while requests arrive: refusing them later cannot undo a lag no request waited in.
+    const serving = arrivals > 0;
+    arrivals = 0;
     const over =
-      state.eventLoopDelayMs > options.maxEventLoopDelayMs ||
-      state.eventLoopUtilization > options.maxEventLoopUtilization;
+      serving &&
+      (state.eventLoopDelayMs > options.maxEventLoopDelayMs ||
+        (state.eventLoopUtilization > options.maxEventLoopUtilization &&
+          state.eventLoopDelayMs > options.maxEventLoopDelayMs / 4));
     state.shedFraction = over
       ? Math.min(0.95, state.shedFraction + 0.1)
       : Math.max(0, state.shedFraction - 0.05);
@@ -53,6 +68,7 @@ export function registerLoadShedding(app: FastifyInstance, options: LoadShedding
   // Deterministic spacing: an accumulator refuses every 1/fraction-th request, not a random share.
   let credit = 0;
   app.addHook('onRequest', async (request, reply) => {
+    arrivals++;
     if (state.shedFraction === 0 || scopeOf(request) === 'public') return;
     credit += state.shedFraction;
     if (credit < 1) return;

@@ -1,19 +1,9 @@
-import { z } from 'zod';
 import type { Aisle } from '../aisle.js';
 import { AISLE_VERSION } from '../core/version.js';
-
-type JsonSchema = Record<string, unknown>;
-
-/** The JSON Schema of what a record schema accepts (its input side). */
-function inputSchema(schema: z.ZodType): JsonSchema {
-  const json = z.toJSONSchema(schema, {
-    io: 'input',
-    unrepresentable: 'any',
-    target: 'openapi-3.0',
-  }) as JsonSchema;
-  delete json['$schema'];
-  return json;
-}
+import { type JsonSchema, jsonSchemaOf } from './openapi-schema.js';
+import { quarantineOpenApiPaths } from './routes/quarantine.js';
+import { recommendOpenApiPaths, recommendationsOpenApiSchema } from './routes/recommend.js';
+import { searchOpenApiPaths } from './routes/search.js';
 
 const errorSchema: JsonSchema = {
   type: 'object',
@@ -266,7 +256,41 @@ export function buildOpenApiDocument(aisle: Aisle): JsonSchema {
           },
         },
       },
-      '/items': ingest('Items', 'ItemInput', 'Add or update catalogue items'),
+      '/items': {
+        ...ingest('Items', 'ItemInput', 'Add or update catalogue items'),
+        get: {
+          operationId: 'getItems',
+          summary: 'Catalogue items by id (`?ids=a,b,c`)',
+          'x-aisle-scope': 'recommend',
+          parameters: [{ name: 'ids', in: 'query', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'The items found' } },
+        },
+      },
+      '/items/{itemId}': {
+        get: {
+          operationId: 'getItem',
+          summary: 'One catalogue item',
+          'x-aisle-scope': 'recommend',
+          parameters: [{ name: 'itemId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'The item' }, '404': { description: 'No such item' } },
+        },
+      },
+      '/stats/activity': {
+        get: {
+          operationId: 'statsActivity',
+          summary: 'Events per day by type and the most active users (dashboard overview)',
+          'x-aisle-scope': 'recommend',
+          responses: { '200': { description: 'Activity series' } },
+        },
+      },
+      '/stats/models': {
+        get: {
+          operationId: 'statsModels',
+          summary: 'Stored model versions and evaluation reports (dashboard models page)',
+          'x-aisle-scope': 'recommend',
+          responses: { '200': { description: 'Versions and reports' } },
+        },
+      },
       '/users': ingest(
         'Users',
         'UserInput',
@@ -278,6 +302,27 @@ export function buildOpenApiDocument(aisle: Aisle): JsonSchema {
         'Record behaviour events (idempotent by eventId or by user, time, type and item)',
       ),
       ...qualityPaths(),
+      '/fairness/report': {
+        get: {
+          operationId: 'fairnessReport',
+          summary:
+            'The latest fairness audit: metrics per user group (gap, bootstrap CI) and exposure per item group (admin)',
+          tags: ['fairness'],
+          'x-aisle-scope': 'admin',
+          responses: {
+            '200': {
+              description: 'The audit as `aisle fairness audit --json` prints it, with its id and time',
+            },
+            '404': {
+              description: 'No audit stored yet',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+            },
+          },
+        },
+      },
+      ...searchOpenApiPaths(),
+      ...recommendOpenApiPaths(),
+      ...quarantineOpenApiPaths(),
       '/openapi.json': {
         get: {
           summary: 'This document',
@@ -288,17 +333,18 @@ export function buildOpenApiDocument(aisle: Aisle): JsonSchema {
     },
     components: {
       schemas: {
-        ItemInput: inputSchema(aisle.schemas.item),
+        ItemInput: jsonSchemaOf(aisle.schemas.item),
         UserInput: {
-          ...inputSchema(aisle.schemas.user),
+          ...jsonSchemaOf(aisle.schemas.user),
           description:
             'Also accepts gender, age, ageBand, region and occupation, which are stored apart as protected attributes.',
           additionalProperties: true,
         },
-        EventInput: inputSchema(aisle.schemas.event),
+        EventInput: jsonSchemaOf(aisle.schemas.event),
         IngestResponse: ingestResponseSchema,
         Error: errorSchema,
         QualityFinding: qualityFindingSchema,
+        Recommendations: recommendationsOpenApiSchema,
         Stats: {
           type: 'object',
           properties: Object.fromEntries(

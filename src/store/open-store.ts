@@ -1,4 +1,5 @@
 import { AisleError } from '../core/errors.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -6,9 +7,13 @@ type StoreOpener = (location: string) => Promise<Store>;
 
 /**
  * Store backends by URL scheme. A bare path (no scheme) is a SQLite file, as is `sqlite:<path>`.
- * The PostgreSQL backend registers `postgres:` and `postgresql:` here when it lands.
+ * `postgres:` and `postgresql:` URLs open the PostgreSQL store.
  */
-const openers = new Map<string, StoreOpener>([['sqlite', async (location) => openSqliteStore(location)]]);
+const openers = new Map<string, StoreOpener>([
+  ['sqlite', async (location) => openSqliteStore(location)],
+  ['postgres', openPostgresStore],
+  ['postgresql', openPostgresStore],
+]);
 
 /** Adds a backend for a URL scheme (e.g. `postgres`). */
 export function registerStoreBackend(scheme: string, opener: StoreOpener): void {
@@ -22,6 +27,7 @@ export function registerStoreBackend(scheme: string, opener: StoreOpener): void 
  * const store = await openStore('./aisle.db');          // SQLite file
  * const same = await openStore('sqlite:./aisle.db');    // the same, explicit
  * const memory = await openStore('sqlite::memory:');    // throw-away, for tests
+ * const shared = await openStore('postgres://aisle:secret@db:5432/aisle'); // several API nodes
  */
 export async function openStore(connection: string): Promise<Store> {
   const match = /^([a-z][a-z0-9+.-]*):(?!\\)/i.exec(connection);

@@ -9,6 +9,9 @@ import type {
   StoredEvent,
 } from './store.js';
 
+/** Field names (lower-cased) under which a quarantined source record may carry a user id (erasure). */
+export const USER_ID_FIELDS: readonly string[] = ['userid', 'user_id', 'user', 'reviewerid', 'uid'];
+
 /**
  * Row shapes shared by the SQL stores (SQLite and PostgreSQL use the same column names) and the
  * mapping between rows and domain objects. JSON columns hold arrays and objects.

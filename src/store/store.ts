@@ -317,7 +317,7 @@ export interface Store {
   scanEvents(options?: ScanEventsOptions): AsyncIterable<StoredEvent[]>;
   /** The same events as `scanEvents`, a page at a time in columns. */
   scanEventColumns(options?: ScanEventsOptions): AsyncIterable<EventColumns>;
-  /** Erases a user, their events, protected attributes and quality findings (right to be forgotten). */
+  /** Erases a user, their events, protected attributes, queries, quarantined records and quality findings (right to be forgotten). */
   deleteUser(userId: string): Promise<{ events: number; found: boolean }>;
 
   appendQueries(queries: readonly QueryRecord[]): Promise<AppendCounts>;
@@ -334,6 +334,12 @@ export interface Store {
   stats(): Promise<StoreStats>;
 
   saveArtifact(name: string, meta: Record<string, unknown>, data: Uint8Array): Promise<number>;
+  /**
+   * Calls `listener` whenever any process saves an artifact in this store, and returns the function
+   * that unsubscribes. Optional: the PostgreSQL store announces saves with LISTEN/NOTIFY; stores
+   * without notifications leave it out and readers poll `listArtifacts`.
+   */
+  onArtifactSaved?(listener: (artifact: { name: string; version: number }) => void): () => void;
   loadArtifact(name: string, version?: number): Promise<ArtifactRecord | undefined>;
   listArtifacts(name?: string): Promise<ArtifactInfo[]>;
 

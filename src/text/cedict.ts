@@ -17,6 +17,16 @@ const SKIP_GLOSS =
   /^(?:(?:old |erhua |japanese |archaic )?variant of|see |abbr\.|abbr |surname |cl:|used in |also written|also pr\.|pr\. |lit\.|fig\.|classifier for|(?:a |an )?(?:ancient )?(?:name|kind) of |\(bound form\)|\(old\)|\(dialect\)|\(coll\.\))/i;
 const SUFFIX = /,?\s+(?:inc|co|ltd|corp|corporation|company|group|brand)\.?$/i;
 
+/**
+ * Shop words CC-CEDICT lacks or glosses only in a sense no shopper means (充电 is only "recharge").
+ * Kept tiny on purpose, and disjoint from bench/search/glossary.ts, so the cross-language benchmark
+ * does not grade the engine against its own word list.
+ */
+const commerceSupplement: Readonly<Record<string, string[]>> = {
+  充电线: ['charging cable', 'charger cable'],
+  充电: ['charging', 'charge'],
+};
+
 let cached: CedictEntry[] | undefined;
 
 /**
@@ -41,6 +51,8 @@ export function loadCedict(): CedictEntry[] {
     const glosses = cleanGlosses(Array.isArray(english) ? english : [english]);
     if (glosses.length > 0 && typeof simplified === 'string') entries.push({ simplified, glosses });
   }
+  for (const [simplified, glosses] of Object.entries(commerceSupplement))
+    entries.push({ simplified, glosses });
   cached = entries;
   // Keep the reduced table only briefly: callers build their own maps from it.
   setTimeout(() => {

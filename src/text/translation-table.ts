@@ -48,7 +48,7 @@ export class TranslationTable {
     const glossTerms = new Map<string, string[]>();
     for (const entry of entries) {
       const zhKey = entry.simplified.toLowerCase();
-      const zhId = termId(zhKey);
+      const zhIds = chineseTermIds(zhKey, analyzer, termId);
       for (const gloss of entry.glosses) {
         let terms = glossTerms.get(gloss);
         if (!terms) {
@@ -58,10 +58,15 @@ export class TranslationTable {
         if (terms.length === 0) continue;
         const ids = terms.map(termId);
         if (ids.every((id) => id >= 0)) add(zhToEn, zhKey, { termIds: ids, weight: 1, gloss });
-        if (zhId >= 0) {
-          add(enToZh, terms.join(' '), { termIds: [zhId], weight: 1, gloss: entry.simplified });
+        // The head of a longer gloss stands for it, weighted lower: 连衣裙 ("one-piece dress") → dress.
+        const headId = ids.at(-1)!;
+        if (terms.length > 1 && headId >= 0) {
+          add(zhToEn, zhKey, { termIds: [headId], weight: headWordWeight, gloss });
+        }
+        if (zhIds) {
+          add(enToZh, terms.join(' '), { termIds: zhIds, weight: 1, gloss: entry.simplified });
           if (terms.length > 1) {
-            add(enToZh, terms.at(-1)!, { termIds: [zhId], weight: headWordWeight, gloss: entry.simplified });
+            add(enToZh, terms.at(-1)!, { termIds: zhIds, weight: headWordWeight, gloss: entry.simplified });
           }
         }
       }
@@ -111,6 +116,21 @@ export class TranslationTable {
   static empty(): TranslationTable {
     return new TranslationTable(new Map(), new Map());
   }
+}
+
+/**
+ * The index terms of a Chinese headword: the word itself when the catalogue holds it as one term,
+ * else its segmenter pieces when the catalogue holds all of them (充电线 → 充电 + 线), else none.
+ */
+function chineseTermIds(
+  word: string,
+  analyzer: Analyzer,
+  termId: (term: string) => number,
+): number[] | undefined {
+  const whole = termId(word);
+  if (whole >= 0) return [whole];
+  const pieces = analyzer.analyze(word, 'query').map((piece) => termId(piece.term));
+  return pieces.length > 1 && pieces.every((id) => id >= 0) ? pieces : undefined;
 }
 
 function add(map: Map<string, Translation[]>, key: string, translation: Translation): void {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AisleError } from '../../core/errors.js';
 import { type EvaluateOptions, evaluateAttack } from '../../quality/evaluate.js';
 import { evaluationFormats } from '../../quality/evaluation-data.js';
+import { modelRecommender } from '../../quality/model-recommender.js';
 import { runQualityScan } from '../../quality/gate.js';
 import { attackKinds } from '../../quality/inject/attack.js';
 import { loadQualityPolicy, saveQualityPolicy } from '../../quality/policy.js';
@@ -34,6 +35,8 @@ const evaluateFlags = z.object({
   targets: count('--targets').optional(),
   accounts: count('--accounts').optional(),
   camouflage: count('--camouflage').optional(),
+  model: z.string().min(1).default('ease'),
+  hitUsers: count('--hit-users').optional(),
   json: z.boolean().optional(),
   details: z.boolean().optional(),
 });
@@ -230,13 +233,17 @@ export function registerQualityCommand(program: Command): void {
     .option('--targets <n>', 'target items (shilling 1, click farm 5)')
     .option('--accounts <n>', 'click farm: accounts (instead of --size)')
     .option('--camouflage <n>', 'click farm: camouflage events per account')
+    .option('--model <name>', 'recommender for the target hit ratio (none: skip it)', 'ease')
+    .option('--hit-users <n>', 'real users sampled for the target hit ratio (default all)')
     .option('--json', 'print the result as JSON')
     .option('--details', 'include the details behind the figures')
     .action(async (raw: Record<string, unknown>) => {
       const options = parseFlags(evaluateFlags, raw);
       const { json, details, ...evaluate } = options;
-      const { targets, accounts, camouflage, ...required } = evaluate;
+      const { targets, accounts, camouflage, model, hitUsers, ...required } = evaluate;
       const request: EvaluateOptions = { ...required };
+      if (model !== 'none') request.recommend = modelRecommender(model);
+      if (hitUsers !== undefined) request.hitRatioUsers = hitUsers;
       if (targets !== undefined) request.targets = targets;
       if (accounts !== undefined) request.accounts = accounts;
       if (camouflage !== undefined) request.camouflage = camouflage;

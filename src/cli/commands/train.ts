@@ -9,6 +9,7 @@ interface TrainOptions extends GlobalOptions {
   config?: string;
   seed: string;
   json?: boolean;
+  publish?: boolean;
 }
 
 /** `aisle train`: fit a model on the store's data and save it as the new serving model version. */
@@ -20,6 +21,11 @@ export function registerTrainCommand(program: Command): void {
     .option('--config <json>', 'model config as JSON (defaults fill the rest)')
     .option('--seed <n>', 'seed', '1')
     .option('--json', 'print the model info as JSON')
+    .option(
+      '--publish',
+      'save the model as the next serving version, which every API node on the store swaps in (the default; on PostgreSQL nodes are notified at once)',
+    )
+    .option('--no-publish', 'fit and report only: save nothing, serving keeps its version')
     .action(async (options: TrainOptions, command: Command) => {
       const all = { ...command.optsWithGlobals<TrainOptions>(), ...options };
       const definition = getModel(all.model);
@@ -43,13 +49,14 @@ export function registerTrainCommand(program: Command): void {
           model: all.model,
           config,
           seed: Number(all.seed),
+          save: all.publish !== false,
           ...(progress ? { onProgress: progress } : {}),
         }),
       );
       if (all.json) printJson({ version, ...trained.info });
       else
         process.stdout.write(
-          `trained ${trained.info.model} version ${version} on ${trained.info.interactions} interactions in ${trained.info.fitSeconds} s\n`,
+          `trained ${trained.info.model} ${version > 0 ? `version ${version}` : '(not published)'} on ${trained.info.interactions} interactions in ${trained.info.fitSeconds} s\n`,
         );
     });
 }

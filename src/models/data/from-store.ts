@@ -15,7 +15,7 @@ export interface StoreSnapshot {
 }
 
 /**
- * Reads the events (weighted by the configured event weights), the catalogue and the protected
+ * Reads the events (weighted by the configured event weights times the quality gate's weight), the catalogue and the protected
  * attributes of a store. Every catalogue item gets an index, so items without events can still be
  * recommended by content; events of items missing from the catalogue are kept (behaviour-only data).
  */
@@ -30,7 +30,8 @@ export async function snapshotFromStore(
     ratingMax: config.events.ratingMax,
     itemIds: [...catalogue.keys()],
   });
-  for await (const page of store.scanEvents()) builder.add(page);
+  // The quality gate's view: excluded and quarantined events left out, down-weighted ones lighter.
+  for await (const page of store.scanTrainingEvents()) builder.add(page);
   const log = builder.finish();
   const protectedAttributes: ProtectedAttributes[] = [];
   for await (const page of store.scanProtected()) protectedAttributes.push(...page);

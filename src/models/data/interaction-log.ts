@@ -63,10 +63,14 @@ export class InteractionLogBuilder {
     this.itemIds.forEach((id, index) => this.itemIndex.set(id, index));
   }
 
-  add(events: Iterable<Event>): void {
+  /**
+   * Events read with `Store.scanTrainingEvents` carry the quality gate's weight (docs/quality.md),
+   * which scales the type weight: down-weighted events count less, excluded ones not at all.
+   */
+  add(events: Iterable<Event & { weight?: number }>): void {
     for (const event of events) {
       if (event.itemId === undefined) continue;
-      const weight = eventWeight(event, this.options.weights, this.options.ratingMax);
+      const weight = eventWeight(event, this.options.weights, this.options.ratingMax) * (event.weight ?? 1);
       if (!(weight > 0)) continue;
       const user = index(this.userIndex, this.userIds, event.userId);
       this.user.push(user);

@@ -93,6 +93,40 @@ describe('shilling detector', () => {
     expect(camouflaged.falsePositives).toBe(0);
   });
 
+  it('keeps out a real rater whose niche dislikes meet a segment attack’s filler', () => {
+    const attack = injectShillingAttack(
+      context,
+      { kind: 'segment', intent: 'push', size: 0.05, filler: 0.1 },
+      createRng(9),
+    );
+    // Filler items five or more attack profiles gave r_min: weak re-sightings of the campaign, where
+    // a real rater who also gave them r_min would otherwise join the group.
+    const lows = new Map<string, number>();
+    for (const event of attack.events)
+      if (event.value === 1 && event.itemId !== attack.targets[0])
+        lows.set(event.itemId!, (lows.get(event.itemId!) ?? 0) + 1);
+    const shared = [...lows]
+      .filter(([, count]) => count >= 5)
+      .map(([item]) => item)
+      .slice(0, 10);
+    expect(shared.length).toBe(10);
+    // A real user who hates obscure films (the filler among them) and loves a few popular ones.
+    const rng = createRng(12);
+    const obscure = Array.from(context.byPopularity.subarray(200)).map((item) => context.table.items[item]!);
+    const hated = [...new Set([...shared, ...rng.shuffle(obscure).slice(0, 40)])];
+    const loved = Array.from(context.byPopularity.subarray(0, 10)).map((item) => context.table.items[item]!);
+    const niche: Event[] = [...hated, ...loved].map((itemId, n) => ({
+      userId: 'niche',
+      itemId,
+      type: 'rating',
+      value: n < hated.length ? 1 : 5,
+      timestamp: 1_735_800_000_000 + n * 45_000,
+    }));
+    const { result, table, recall } = detected([...attack.events, ...niche], attack.attackers);
+    expect(recall).toBeGreaterThanOrEqual(0.9);
+    expect(result.userScores[table.userIndex.get('niche')!]).toBeLessThan(0.8);
+  });
+
   it('does not judge profiles too short to tell', () => {
     const short: Event[] = [
       { userId: 'new', itemId: 'i399', type: 'rating', value: 1, timestamp: 1_735_700_000_000 },

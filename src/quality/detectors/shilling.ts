@@ -253,7 +253,29 @@ function findTargets(
       targets.push({ item, value, raters, members, pValue: target.pValue, dispersion: members.dispersion });
     }
   }
-  return targets;
+  return consolidateCampaigns(targets, params.minGroup);
+}
+
+/**
+ * One attack shows up as several targets: its real target, and filler items that a handful of its
+ * profiles happened to share (a segment attack's filler is all r_min, so five of its profiles often
+ * meet on one obscure film). Those weak sightings recruit real raters with the same niche taste — and
+ * profile shape does not tell them apart (on ML-100K they lie within `coherence` of the campaign's
+ * median shape, as its own profiles do). So targets are taken strongest first, and a target whose members
+ * are mostly users an earlier target already holds is a re-sighting of that campaign: it keeps those
+ * members and adds no new ones. A target mostly of new users starts a campaign of its own.
+ */
+function consolidateCampaigns(targets: Target[], minGroup: number): Target[] {
+  const claimed = new Set<number>();
+  const kept: Target[] = [];
+  for (const target of [...targets].sort((a, b) => a.pValue - b.pValue)) {
+    const known = target.members.filter((user) => claimed.has(user));
+    if (known.length * 2 < target.members.length) {
+      for (const user of target.members) claimed.add(user);
+      kept.push(target);
+    } else if (known.length >= minGroup) kept.push({ ...target, members: known });
+  }
+  return kept;
 }
 
 /** Robust-z coordinates of each profile's shape, by user index (NaN rows for users not judged). */
@@ -302,6 +324,14 @@ function coherentCore(
   shape: ProfileShapes,
   limit: number,
 ): number[] & { dispersion: number } {
+  const center = medianShape(members, shape);
+  const distance = members.map((user) => shapeDistance(user, center, shape));
+  const kept = members.filter((_, at) => distance[at]! <= limit);
+  return Object.assign(kept, { dispersion: median(distance.filter((value) => value <= limit)) });
+}
+
+/** The per-dimension median of the members' shapes. */
+function medianShape(members: readonly number[], shape: ProfileShapes): Float64Array {
   const { dimensions, coordinates } = shape;
   const center = new Float64Array(dimensions);
   const column = new Float64Array(members.length);
@@ -309,13 +339,15 @@ function coherentCore(
     members.forEach((user, at) => (column[at] = coordinates[user * dimensions + d]!));
     center[d] = median(column);
   }
-  const distance = members.map((user) => {
-    let sum = 0;
-    for (let d = 0; d < dimensions; d++) sum += (coordinates[user * dimensions + d]! - center[d]!) ** 2;
-    return Math.sqrt(sum / dimensions) / shape.noise[user]!;
-  });
-  const kept = members.filter((_, at) => distance[at]! <= limit);
-  return Object.assign(kept, { dispersion: median(distance.filter((value) => value <= limit)) });
+  return center;
+}
+
+/** RMS distance of a user's shape from `center`, in units of the user's own noise. */
+function shapeDistance(user: number, center: Float64Array, shape: ProfileShapes): number {
+  const { dimensions, coordinates } = shape;
+  let sum = 0;
+  for (let d = 0; d < dimensions; d++) sum += (coordinates[user * dimensions + d]! - center[d]!) ** 2;
+  return Math.sqrt(sum / dimensions) / shape.noise[user]!;
 }
 
 /**

@@ -7,7 +7,7 @@ import { AISLE_VERSION } from '../../core/version.js';
  * GET /stats: catalogue, user, event and quarantine counts (as `aisle stats --json`).
  */
 export function registerHealthRoutes(app: FastifyInstance, aisle: Aisle, startedAt: number): void {
-  app.get('/health', async (_request, reply) => {
+  app.get('/health', { config: { scope: 'public' } }, async (_request, reply) => {
     let storeOk = true;
     let storeError: string | undefined;
     try {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Aisle } from '../../aisle.js';
 import { AisleError } from '../../core/errors.js';
 import { readmitQuarantined } from '../../ingest/readmit.js';
+import { errorResponse, jsonSchemaOf, queryParameters } from '../openapi-schema.js';
 import { parseRequestPart } from '../parse-request.js';
 
 const admin = { config: { scope: 'admin' as const } };
@@ -75,4 +76,40 @@ export function registerQuarantineRoutes(
     await aisle.store.updateQuarantine(id, { status: 'discarded', note: 'discarded through the API' });
     return { id, status: 'discarded' };
   });
+}
+
+/** The quarantine routes in the OpenAPI document (admin scope). */
+export function quarantineOpenApiPaths(): Record<string, unknown> {
+  const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+  const operation = (operationId: string, summary: string, extra: Record<string, unknown> = {}) => ({
+    operationId,
+    summary: `${summary} (admin)`,
+    tags: ['quarantine'],
+    'x-aisle-scope': 'admin',
+    responses: {
+      '200': { description: 'OK' },
+      '400': errorResponse('A parameter is invalid (the field is named)'),
+      '404': errorResponse('No such quarantined record'),
+    },
+    ...extra,
+  });
+  return {
+    '/quarantine': {
+      get: operation('listQuarantine', 'Quarantined records with file, line, field and reason', {
+        parameters: queryParameters(listQuery),
+      }),
+    },
+    '/quarantine/{id}': { get: operation('getQuarantined', 'One quarantined record', { parameters: [id] }) },
+    '/quarantine/{id}/readmit': {
+      post: operation('readmitQuarantined', 'Fix a quarantined record and admit it (422 if still invalid)', {
+        parameters: [id],
+        requestBody: { content: { 'application/json': { schema: jsonSchemaOf(readmitBody) } } },
+      }),
+    },
+    '/quarantine/{id}/discard': {
+      post: operation('discardQuarantined', 'Discard a quarantined record (kept, marked discarded)', {
+        parameters: [id],
+      }),
+    },
+  };
 }

@@ -12,6 +12,7 @@ import type { RecommendOptions } from '../../serve/recommendation-service.js';
 import type { ServingRuntime } from '../../serve/serving.js';
 import { priceTertiles, profileOf } from '../../serve/user-profile.js';
 import { isAdmin } from '../auth.js';
+import { errorResponse, jsonSchemaOf, queryParameters } from '../openapi-schema.js';
 import { parseRequestPart, queryBoolean } from '../parse-request.js';
 
 const idText = z.string().min(1, 'must not be empty').max(200, 'is at most 200 characters');
@@ -189,3 +190,148 @@ export function registerRecommendRoutes(app: FastifyInstance, aisle: Aisle, serv
     return reply.status(202).send({ started: true, model: aisle.config.serving.defaultModel });
   });
 }
+
+/** The recommendation routes in the OpenAPI document (built from the schemas above). */
+export function recommendOpenApiPaths(): Record<string, unknown> {
+  const error = errorResponse;
+  const result = {
+    description: 'Ranked items, each with score, calibrated confidence, reasons and a text',
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Recommendations' } } },
+  };
+  const pathId = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+  const read = (operationId: string, summary: string, parameters: unknown[]) => ({
+    get: {
+      operationId,
+      summary,
+      tags: ['recommend'],
+      'x-aisle-scope': 'recommend',
+      parameters,
+      responses: {
+        '200': result,
+        '400': error('A parameter is invalid (the field is named)'),
+        '404': error('No such item'),
+      },
+    },
+  });
+  const options = queryParameters(recommendQuery);
+  return {
+    '/recommend/{userId}': read('recommendForUser', 'Home feed for a user', [pathId('userId'), ...options]),
+    '/recommend/session': {
+      post: {
+        operationId: 'recommendForSession',
+        summary: 'Recommendations for a cart or an anonymous session (item ids in)',
+        tags: ['recommend'],
+        'x-aisle-scope': 'recommend',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: jsonSchemaOf(sessionBody) } },
+        },
+        responses: { '200': result, '400': error('The body is invalid (the field is named)') },
+      },
+    },
+    '/items/{itemId}/similar': read('similarItems', 'Items like this one (item page)', [
+      pathId('itemId'),
+      ...options,
+    ]),
+    '/items/{itemId}/bought-together': read('boughtTogether', 'Items bought with this one', [
+      pathId('itemId'),
+      ...options,
+    ]),
+    '/popular': read('popular', 'Popular items (time-decayed), optionally per category', options),
+    '/users/{userId}/profile': {
+      get: {
+        operationId: 'userProfile',
+        summary: 'Interpretable profile: category, brand and price-band affinities, activity, segment',
+        tags: ['recommend'],
+        'x-aisle-scope': 'recommend',
+        parameters: [pathId('userId'), ...queryParameters(profileQuery)],
+        responses: {
+          '200': { description: 'The profile' },
+          '403': error('includeProtected needs an admin key'),
+        },
+      },
+    },
+    '/users/{userId}': {
+      delete: {
+        operationId: 'eraseUser',
+        summary: "Erase a user's events, protected attributes, queries and quarantined records (admin)",
+        tags: ['recommend'],
+        'x-aisle-scope': 'admin',
+        parameters: [pathId('userId')],
+        responses: { '200': { description: 'Erased' }, '404': error('No such user') },
+      },
+    },
+    '/model': {
+      get: {
+        operationId: 'model',
+        summary: 'The served model version, its training facts and the training status',
+        tags: ['recommend'],
+        'x-aisle-scope': 'recommend',
+        responses: { '200': { description: 'Served model and training status' } },
+      },
+    },
+    '/model/train': {
+      post: {
+        operationId: 'trainModel',
+        summary: 'Retrain the default model in the background; swapped in when done (admin)',
+        tags: ['recommend'],
+        'x-aisle-scope': 'admin',
+        responses: {
+          '202': { description: 'Training started' },
+          '409': error('A training is already running'),
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'metrics',
+        summary:
+          'Prometheus metrics: latency per route, model version and age, cache hit rate, shedding (admin)',
+        tags: ['operations'],
+        'x-aisle-scope': 'admin',
+        responses: { '200': { description: 'Prometheus text format' } },
+      },
+    },
+  };
+}
+
+/** The schema of a recommendation list (GET /recommend/…, /popular, /items/…). */
+export const recommendationsOpenApiSchema = {
+  type: 'object',
+  required: ['items', 'model', 'scenario'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['itemId', 'score', 'confidence', 'reasons', 'text'],
+        properties: {
+          itemId: { type: 'string' },
+          title: { type: 'string' },
+          score: { type: 'number' },
+          confidence: {
+            type: 'number',
+            nullable: true,
+            description: 'Calibrated probability of interaction',
+          },
+          reasons: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['kind', 'weight', 'evidence'],
+              properties: {
+                kind: { type: 'string' },
+                weight: { type: 'number', description: "The reason's part of the score" },
+                evidence: { type: 'object' },
+              },
+            },
+          },
+          text: { type: 'string', description: 'A short explanation in the requested language' },
+        },
+      },
+    },
+    model: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' } } },
+    scenario: { type: 'string' },
+    coldStart: { type: 'boolean' },
+  },
+};

@@ -21,6 +21,7 @@ import {
   rowToQuarantine,
   rowToUser,
   userToRow,
+  USER_ID_FIELDS,
 } from '../rows.js';
 import type {
   AppendCounts,
@@ -438,6 +439,15 @@ export class SqliteStore implements Store {
       const events = this.db.prepare('DELETE FROM events WHERE user_id = ?').run(userId).changes;
       this.db.prepare('DELETE FROM protected_attributes WHERE user_id = ?').run(userId);
       this.db.prepare('DELETE FROM queries WHERE user_id = ?').run(userId);
+      // Quarantined records keep the fields as read, under whatever name the source used.
+      this.db
+        .prepare(
+          `DELETE FROM quarantine WHERE record IS NOT NULL AND EXISTS (
+             SELECT 1 FROM json_each(quarantine.record)
+             WHERE lower(json_each.key) IN (${USER_ID_FIELDS.map(() => '?').join(', ')}) AND json_each.value = ?)
+           OR (kind IN ('user', 'protected') AND record IS NOT NULL AND json_extract(record, '$.id') = ?)`,
+        )
+        .run(...USER_ID_FIELDS, userId, userId);
       const users = this.db.prepare('DELETE FROM users WHERE id = ?').run(userId).changes;
       return { events, found: users > 0 || events > 0 };
     })();

@@ -1,0 +1,149 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { itemGroupingNames, rerankerNames } from '../../core/fairness-config.js';
+import { AisleError } from '../../core/errors.js';
+import { type DatasetFormat, datasetFormats, loadDataset } from '../../eval/datasets.js';
+import { type FairnessReport, runFairnessAudit } from '../../eval/fairness/audit.js';
+import { saveFairnessReport } from '../../eval/fairness/report-store.js';
+import { protocolNames } from '../../eval/protocols.js';
+import { getModel, modelNames } from '../../models/registry.js';
+import { type GlobalOptions, configFor, printJson, withAisle } from '../context.js';
+
+const flagsSchema = z.object({
+  data: z.string().min(1),
+  format: z.enum(datasetFormats),
+  protocol: z.enum(protocolNames),
+  model: z.string().min(1),
+  config: z.string().optional(),
+  rerank: z.enum(rerankerNames).optional(),
+  strength: z.coerce.number().min(0).max(1),
+  itemGrouping: z.enum(itemGroupingNames),
+  protectedGroup: z.string().min(1),
+  alpha: z.coerce.number().gt(0).lt(1),
+  candidates: z.coerce.number().int().min(1).max(10_000),
+  k: z.coerce.number().int().min(1),
+  seed: z.coerce.number().int(),
+  activeShare: z.coerce.number().gt(0).lt(1),
+  json: z.boolean().optional(),
+  save: z.boolean().optional(),
+});
+
+/** `aisle fairness audit`: accuracy per user group and exposure per item group, before or after a re-ranker. */
+export function registerFairnessCommand(program: Command): void {
+  const fairness = program
+    .command('fairness')
+    .description('fairness audits and re-rankers (docs/fairness.md)');
+  fairness
+    .command('audit')
+    .description('audit a model: every metric per user group (gap, bootstrap CI) and exposure per item group')
+    .requiredOption('--data <path>', 'data-set directory or file (or an Aisle database with --format aisle)')
+    .option('--format <format>', `one of ${datasetFormats.join(', ')}`, 'movielens')
+    .option('--protocol <name>', `one of ${protocolNames.join(', ')}`, 'msr')
+    .option('--model <name>', `one of ${modelNames().join(', ')}`, 'ease')
+    .option('--config <json>', 'model config as JSON (defaults fill the rest)')
+    .option('--rerank <name>', `re-rank each list first: ${rerankerNames.join(', ')}`)
+    .option('--strength <x>', 're-ranker strength, 0..1', '0.5')
+    .option(
+      '--item-grouping <name>',
+      `item groups for fair-star and exposure: ${itemGroupingNames.join(', ')}`,
+      'popularity',
+    )
+    .option('--protected-group <label>', 'the item group fair-star protects', 'long-tail')
+    .option('--alpha <a>', "significance of FA*IR's binomial test", '0.1')
+    .option('--candidates <n>', 'candidates per user the re-ranker chooses from', '100')
+    .option('--k <k>', 'cut-off', '10')
+    .option('--seed <n>', 'seed of the split, the model and the bootstrap', '1')
+    .option('--active-share <x>', 'share of most active users in the "active" group', '0.05')
+    .option('--json', 'print one JSON object')
+    .option('--save', 'store the report in the database (served at GET /fairness/report)')
+    .action(async (options: Record<string, unknown>, command: Command) => {
+      const all = { ...command.optsWithGlobals<GlobalOptions & Record<string, unknown>>(), ...options };
+      const parsed = flagsSchema.safeParse(all);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new AisleError('INVALID_ARGUMENT', `--${String(issue.path[0])}: ${issue.message}`);
+      }
+      const flags = parsed.data;
+      const definition = getModel(flags.model);
+      let config: Record<string, unknown> = {};
+      if (flags.config !== undefined) {
+        try {
+          config = JSON.parse(flags.config) as Record<string, unknown>;
+        } catch {
+          throw new AisleError('INVALID_ARGUMENT', `--config is not valid JSON: ${flags.config}`);
+        }
+        const checked = definition.configSchema.safeParse(config);
+        if (!checked.success)
+          throw new AisleError(
+            'INVALID_ARGUMENT',
+            `Invalid --config for ${flags.model}: ${checked.error.message}`,
+          );
+      }
+      const progress = flags.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
+      progress?.(`loading ${flags.data} (${flags.format})`);
+      const snapshot = await loadDataset(flags.data, flags.format as DatasetFormat, configFor(all));
+      const report = await runFairnessAudit(snapshot, {
+        protocol: flags.protocol,
+        model: flags.model,
+        config,
+        k: flags.k,
+        seed: flags.seed,
+        candidates: flags.candidates,
+        activeShare: flags.activeShare,
+        ...(flags.rerank
+          ? {
+              rerank: {
+                name: flags.rerank,
+                strength: flags.strength,
+                itemGrouping: flags.itemGrouping,
+                protectedGroup: flags.protectedGroup,
+                alpha: flags.alpha,
+              },
+            }
+          : {}),
+        ...(progress ? { onProgress: progress } : {}),
+      });
+      if (flags.save) {
+        const id = await withAisle(all, (aisle) => saveFairnessReport(aisle.store, report));
+        progress?.(`saved as fairness report ${id}`);
+      }
+      if (flags.json) printJson(headlineFirst(report));
+      else printTables(report);
+    });
+}
+
+/** The contract's key order: the headline NDCG first. */
+function headlineFirst(report: FairnessReport): Record<string, unknown> {
+  const headline = `ndcg@${report.k}` as const;
+  return { [headline]: report[headline], ...report };
+}
+
+function printTables(report: FairnessReport): void {
+  const headline = `ndcg@${report.k}` as const;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const rerank = report.rerank ? `, re-ranked by ${report.rerank.name} at ${report.rerank.strength}` : '';
+  out(
+    `${report.model}, protocol ${report.protocol}, seed ${report.seed}${rerank}: ${report.users} test users`,
+  );
+  out(`${headline} ${report[headline]?.toFixed(4)}`);
+  for (const [attribute, result] of Object.entries(report.userGroups)) {
+    const { gap, ratio, ci, ...groups } = result;
+    const parts = Object.entries(groups).map(([label, group]) => {
+      const values = group as Record<string, number>;
+      return `${label} ${values[headline]?.toFixed(4)} (n=${values['n']})`;
+    });
+    const [low, high] = ci as [number, number];
+    out(
+      `  ${attribute}: ${parts.join(', ')}; gap ${Number(gap).toFixed(4)} [${low.toFixed(4)}, ${high.toFixed(4)}], ratio ${Number(ratio).toFixed(3)}`,
+    );
+  }
+  for (const [name, audit] of Object.entries(report.exposure)) {
+    const parts = Object.entries(audit.byGroup)
+      .slice(0, 8)
+      .map(
+        ([label, group]) =>
+          `${label} ${(group.exposureShare * 100).toFixed(1)}% (merit ${(group.meritShare * 100).toFixed(1)}%)`,
+      );
+    out(`  exposure by ${name}: gini ${audit.gini.toFixed(4)}; ${parts.join(', ')}`);
+  }
+}

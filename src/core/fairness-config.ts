@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** The fairness re-rankers by name (src/rank/fairness/); `none` leaves the model's order alone. */
+export const rerankerNames = ['fair-star', 'exposure', 'user-group', 'calibration', 'popularity'] as const;
+export type RerankerName = (typeof rerankerNames)[number];
+
+/** How items are grouped for exposure policies and audits. */
+export const itemGroupingNames = ['popularity', 'category', 'seller', 'new'] as const;
+export type ItemGroupingName = (typeof itemGroupingNames)[number];
+
+/**
+ * One fairness policy: which re-ranker, how strongly, over which item groups. Strength 0 leaves
+ * every list as the model ranked it; 1 is the strongest the re-ranker goes.
+ */
+export const fairnessPolicySchema = z
+  .object({
+    /** `none`, or one of the re-rankers (docs/fairness.md). */
+    reranker: z.enum(['none', ...rerankerNames]).default('none'),
+    /** 0 = no change … 1 = strongest. For `fair-star` it is the minimum protected share p. */
+    strength: z.number().min(0).max(1).default(0.5),
+    /** Item groups `fair-star` and `exposure` act on. */
+    itemGrouping: z.enum(itemGroupingNames).default('popularity'),
+    /** The group `fair-star` protects (a label of the item grouping: `long-tail`, `new`, a seller …). */
+    protectedGroup: z.string().min(1).default('long-tail'),
+    /** Significance of FA*IR's binomial test (Zehlike et al. 2017), corrected for multiple prefixes. */
+    alpha: z.number().gt(0).lt(1).default(0.1),
+    /** Candidates the re-ranker chooses the k results from. */
+    candidates: z.number().int().min(10).max(1000).default(100),
+    /** `user-group`: users with at least this many history items are the advantaged (active) group. */
+    activeMinInteractions: z.number().int().min(1).default(50),
+  })
+  .strict();
+
+export type FairnessPolicy = z.output<typeof fairnessPolicySchema>;
+
+/** `[fairness]`: the default policy and per-scenario policies (a scenario's policy replaces the default). */
+export const fairnessConfigSchema = z
+  .object({
+    default: fairnessPolicySchema.prefault({}),
+    scenarios: z.record(z.string(), fairnessPolicySchema).default({}),
+  })
+  .strict();
+
+export type FairnessConfig = z.output<typeof fairnessConfigSchema>;
+
+/** The policy of a scenario, with a request's overrides on top (a request may only name fields). */
+export function fairnessPolicyFor(
+  config: FairnessConfig,
+  scenario: string,
+  request?: Partial<FairnessPolicy>,
+): FairnessPolicy {
+  const base = config.scenarios[scenario] ?? config.default;
+  return request ? fairnessPolicySchema.parse({ ...base, ...request }) : base;
+}

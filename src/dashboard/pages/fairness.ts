@@ -1,0 +1,191 @@
+/**
+ * Fairness: accuracy per user group with confidence intervals, exposure per item group, the
+ * fairness-vs-accuracy curves and the active policies, from GET /fairness/report. The report's
+ * parts are drawn by their shape, so a part the audit did not produce is simply left out.
+ */
+import { ApiError, getJson } from '../api.js';
+import { chart } from '../charts.js';
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { load, section, table } from '../widgets.js';
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Every object in the report (depth-first, with its path) that `test` accepts. */
+function findAll(value: unknown, test: (candidate: Json) => boolean, path: string[] = []): [string, Json][] {
+  if (!isObject(value)) return [];
+  if (test(value)) return [[path.join(' › '), value]];
+  return Object.entries(value).flatMap(([key, child]) => findAll(child, test, [...path, key]));
+}
+
+/** The groups of a user-group audit: its `groups` object, or else its object-valued entries. */
+function groupsOf(audit: Json): Record<string, Json> {
+  if (isObject(audit['groups'])) return audit['groups'] as Record<string, Json>;
+  return Object.fromEntries(
+    Object.entries(audit).filter((entry): entry is [string, Json] => isObject(entry[1])),
+  );
+}
+
+function groupAccuracy(name: string, audit: Json): Node[] {
+  const groups = groupsOf(audit);
+  const labels = Object.keys(groups);
+  const metrics = [...new Set(labels.flatMap((label) => Object.keys(groups[label]!)))].filter(
+    (m) => m !== 'n',
+  );
+  const primary = metrics.find((metric) => metric.startsWith('ndcg')) ?? metrics[0];
+  const ci = audit['ci'] as [number, number] | undefined;
+  const gap = typeof audit['gap'] === 'number' ? audit['gap'] : undefined;
+  const caption = `${name}${gap !== undefined ? ` · gap ${gap.toFixed(4)}` : ''}${ci ? ` (95% CI ${ci[0].toFixed(4)} – ${ci[1].toFixed(4)})` : ''}`;
+  return [
+    primary
+      ? chart(`${t('groupAccuracy')} · ${caption}`, {
+          title: { text: caption, textStyle: { fontSize: 12 } },
+          tooltip: { trigger: 'axis' },
+          grid: { left: 48, right: 16, top: 36, bottom: 28 },
+          xAxis: { type: 'category', data: labels },
+          yAxis: { type: 'value', name: primary },
+          series: [{ type: 'bar', name: primary, data: labels.map((label) => groups[label]![primary]) }],
+        })
+      : h('span'),
+    table(
+      caption,
+      [t('group'), 'n', ...metrics],
+      labels.map((label) => [
+        label,
+        String(groups[label]!['n'] ?? ''),
+        ...metrics.map((metric) => {
+          const value = groups[label]![metric];
+          return typeof value === 'number' ? value.toFixed(4) : String(value ?? '');
+        }),
+      ]),
+    ),
+  ];
+}
+
+function exposure(name: string, audit: Json): Node[] {
+  const byGroup = audit['byGroup'] as Record<string, Json>;
+  const labels = Object.keys(byGroup).slice(0, 30);
+  const read = (label: string, field: string) => {
+    const value = byGroup[label]![field];
+    return typeof value === 'number' ? +value.toFixed(4) : null;
+  };
+  const caption = `${name}${typeof audit['gini'] === 'number' ? ` · Gini ${audit['gini'].toFixed(3)}` : ''}`;
+  return [
+    chart(`${t('exposure')} · ${caption}`, {
+      title: { text: caption, textStyle: { fontSize: 12 } },
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, right: 0 },
+      grid: { left: 48, right: 16, top: 40, bottom: 60 },
+      xAxis: { type: 'category', data: labels, axisLabel: { rotate: 30 } },
+      yAxis: { type: 'value' },
+      series: [
+        { type: 'bar', name: 'exposure', data: labels.map((label) => read(label, 'exposureShare')) },
+        { type: 'bar', name: 'merit', data: labels.map((label) => read(label, 'meritShare')) },
+      ],
+    }),
+  ];
+}
+
+function curves(name: string, points: Json[]): Node[] {
+  const numeric = Object.keys(points[0] ?? {}).filter((key) =>
+    points.every((point) => typeof point[key] === 'number'),
+  );
+  const [x, ...ys] = numeric;
+  if (!x || ys.length === 0) return [];
+  return [
+    chart(`${t('curves')} · ${name}`, {
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 48, right: 16, top: 30, bottom: 36 },
+      xAxis: { type: 'value', name: x, nameLocation: 'middle', nameGap: 24 },
+      yAxis: { type: 'value', scale: true },
+      series: ys.map((y) => ({
+        type: 'line',
+        name: y,
+        data: points.map((point) => [point[x], point[y]]),
+      })),
+    }),
+  ];
+}
+
+async function reportView(): Promise<Node[]> {
+  let report: Json;
+  try {
+    const stored = await getJson<Json>('/fairness/report');
+    // The stored audit comes wrapped with its id and time.
+    report = isObject(stored['report']) ? stored['report'] : stored;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404)
+      return [
+        h(
+          'div',
+          { class: 'empty-state', 'data-testid': 'no-audit' },
+          h('h2', {}, t('noAudit')),
+          h('p', {}, t('noAuditHint')),
+        ),
+      ];
+    throw error;
+  }
+  const nodes: Node[] = [];
+  const about = ['model', 'protocol', 'k', 'users', 'items', 'createdAt']
+    .filter((key) => report[key] !== undefined && report[key] !== null)
+    .map((key) => `${key}: ${String(report[key])}`)
+    .join(' · ');
+  if (about) nodes.push(h('p', { class: 'muted' }, about));
+  if (isObject(report['metrics']))
+    nodes.push(
+      table(
+        t('metric'),
+        [t('metric'), t('value')],
+        Object.entries(report['metrics']).map(([name, value]) => [
+          name,
+          typeof value === 'number' ? value.toFixed(4) : String(value),
+        ]),
+      ),
+    );
+  const accuracy = isObject(report['userGroups'])
+    ? Object.entries(report['userGroups']).filter((entry): entry is [string, Json] => isObject(entry[1]))
+    : findAll(report, (value) => isObject(value['groups']) && 'gap' in value);
+  if (accuracy.length > 0)
+    nodes.push(
+      section(t('groupAccuracy'), ...accuracy.flatMap(([name, audit]) => groupAccuracy(name, audit))),
+    );
+  const exposures = findAll(report, (value) => isObject(value['byGroup']));
+  if (exposures.length > 0)
+    nodes.push(section(t('exposure'), ...exposures.flatMap(([name, audit]) => exposure(name, audit))));
+  const curveLists: [string, Json[]][] = [];
+  const collect = (value: unknown, path: string[]) => {
+    if (Array.isArray(value) && value.length > 1 && value.every(isObject))
+      curveLists.push([path.join(' › '), value as Json[]]);
+    else if (isObject(value))
+      for (const [key, child] of Object.entries(value)) collect(child, [...path, key]);
+  };
+  collect(report['curves'] ?? report['curve'] ?? report['tradeoff'] ?? {}, []);
+  if (curveLists.length > 0)
+    nodes.push(
+      section(t('curves'), ...curveLists.flatMap(([name, points]) => curves(name || 'curve', points))),
+    );
+  const policy = report['policy'] ?? report['policies'] ?? report['activePolicy'] ?? report['rerank'];
+  if (policy !== undefined)
+    nodes.push(
+      section(
+        t('policy'),
+        // null: the audit ran without a re-ranker.
+        policy === null
+          ? h('p', {}, t('none'))
+          : h('pre', { class: 'json' }, JSON.stringify(policy, null, 2)),
+      ),
+    );
+  if (nodes.length === 0) nodes.push(h('pre', { class: 'json' }, JSON.stringify(report, null, 2)));
+  return nodes;
+}
+
+/** Draws `#/fairness`. */
+export async function renderFairness(main: HTMLElement): Promise<void> {
+  const content = h('div');
+  replace(main, h('h1', {}, t('fairnessTitle')), content);
+  await load(content, reportView);
+}

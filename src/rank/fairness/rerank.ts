@@ -1,0 +1,66 @@
+import type { RerankerName } from '../../core/fairness-config.js';
+import { AisleError } from '../../core/errors.js';
+import { calibrationRerank } from './calibration.js';
+import type { CandidateList, RerankResult } from './candidate-list.js';
+import { exposureMeritRerank } from './exposure-merit.js';
+import { fairStarRerank } from './fair-star.js';
+import { popularityBiasRerank } from './popularity-bias.js';
+import { userGroupRerank } from './user-group.js';
+
+export type { CandidateList, RerankResult } from './candidate-list.js';
+
+/** What a re-ranker needs beyond the candidates: the cut-off, the strength and per-request facts. */
+export interface RerankOptions {
+  k: number;
+  /** 0 = the model's order … 1 = strongest. */
+  strength: number;
+  /** `fair-star`: significance of the binomial test (default 0.1). */
+  alpha?: number;
+  /** `user-group`: whether this user is in the advantaged group. */
+  advantaged?: boolean;
+  /** `calibration`: the user's history category mix, indexed like `CandidateList.category`. */
+  historyMix?: Float64Array;
+}
+
+/** The arrays of `CandidateList` each re-ranker reads; a missing one is a caller error. */
+const needs: Record<RerankerName, (keyof CandidateList)[]> = {
+  'fair-star': ['protectedFlag'],
+  exposure: ['group'],
+  'user-group': [],
+  calibration: ['category'],
+  popularity: ['popularity'],
+};
+
+/**
+ * Re-ranks one request's candidates (best first) with the named fairness re-ranker. Pure: the
+ * same input gives the same order; the result is always a permutation of the candidates, and every
+ * candidate it moves is marked so the response can carry a `fairness-boost` reason.
+ *
+ * @example
+ * const { order, moved } = rerank('fair-star', { scores, protectedFlag }, { k: 10, strength: 0.3 });
+ */
+export function rerank(name: RerankerName, list: CandidateList, options: RerankOptions): RerankResult {
+  for (const field of needs[name])
+    if (!list[field])
+      throw new AisleError('INVALID_ARGUMENT', `The ${name} re-ranker needs each candidate's ${field}`, {
+        reranker: name,
+        field,
+      });
+  const { k, strength } = options;
+  switch (name) {
+    case 'fair-star':
+      return fairStarRerank(list, { k, proportion: Math.min(strength, 0.99), alpha: options.alpha ?? 0.1 });
+    case 'exposure':
+      return exposureMeritRerank(list, { k, strength });
+    case 'user-group':
+      return userGroupRerank(list, { k, strength, advantaged: options.advantaged ?? false });
+    case 'calibration':
+      if (!options.historyMix)
+        throw new AisleError('INVALID_ARGUMENT', 'The calibration re-ranker needs the user history mix', {
+          reranker: name,
+        });
+      return calibrationRerank(list, { k, strength, historyMix: options.historyMix });
+    case 'popularity':
+      return popularityBiasRerank(list, { k, strength });
+  }
+}

@@ -1,0 +1,91 @@
+import type { FairnessPolicy, ItemGroupingName } from '../core/fairness-config.js';
+import type { TrainedModel } from '../models/trained-model.js';
+import {
+  type ItemGrouping,
+  labelGrouping,
+  newItemGrouping,
+  popularityGrouping,
+  topLevelCategory,
+} from '../rank/fairness/item-groups.js';
+import { rerank } from '../rank/fairness/rerank.js';
+import type { ServingCatalogue } from './catalogue.js';
+import type { ServedModel } from './model-holder.js';
+import type { Selected } from './ranking.js';
+
+/** Item groupings per served model, built once per model version (they scan the catalogue). */
+const groupingsOf = new WeakMap<TrainedModel, Map<ItemGroupingName, ItemGrouping>>();
+
+function grouping(served: ServedModel, catalogue: ServingCatalogue, name: ItemGroupingName): ItemGrouping {
+  let cache = groupingsOf.get(served.trained);
+  if (!cache) groupingsOf.set(served.trained, (cache = new Map()));
+  let built = cache.get(name);
+  if (!built) {
+    const ids = served.trained.itemIds;
+    built =
+      name === 'popularity'
+        ? popularityGrouping(served.trained.popularity)
+        : name === 'new'
+          ? newItemGrouping(Float64Array.from(ids, (id) => catalogue.items.get(id)?.createdAt ?? Number.NaN))
+          : labelGrouping(
+              name,
+              ids.map((id) =>
+                name === 'seller'
+                  ? (catalogue.items.get(id)?.sellerId ?? '')
+                  : topLevelCategory(catalogue.categoryOf(id)),
+              ),
+            );
+    cache.set(name, built);
+  }
+  return built;
+}
+
+/**
+ * Applies a scenario's fairness policy to one request's candidates (best first): builds the facts
+ * the re-ranker reads from the served model and catalogue, re-ranks, and keeps the first k. Returns
+ * the item indices the re-ranker moved, which get a `fairness-boost` reason.
+ */
+export function fairnessRerank(
+  candidates: readonly Selected[],
+  k: number,
+  policy: FairnessPolicy,
+  served: ServedModel,
+  catalogue: ServingCatalogue,
+  history: ReadonlyMap<string, number>,
+): { picked: Selected[]; moved: Set<number> } {
+  if (policy.reranker === 'none' || candidates.length === 0)
+    return { picked: candidates.slice(0, k), moved: new Set() };
+  const groups = grouping(served, catalogue, policy.itemGrouping);
+  const categories = grouping(served, catalogue, 'category');
+  const protectedLabel = groups.labels.indexOf(policy.protectedGroup);
+  const historyMix = new Float64Array(categories.labels.length);
+  let total = 0;
+  for (const [itemId, weight] of history) {
+    const index = served.itemIndex.get(itemId);
+    const category = index === undefined ? -1 : categories.groupOf[index]!;
+    if (category < 0) continue;
+    historyMix[category]! += weight;
+    total += weight;
+  }
+  if (total > 0) for (let c = 0; c < historyMix.length; c++) historyMix[c]! /= total;
+  const { order, moved } = rerank(
+    policy.reranker,
+    {
+      scores: Float64Array.from(candidates, (candidate) => candidate.score),
+      group: Int32Array.from(candidates, (candidate) => groups.groupOf[candidate.index]!),
+      protectedFlag: Uint8Array.from(candidates, (candidate) =>
+        groups.groupOf[candidate.index] === protectedLabel ? 1 : 0,
+      ),
+      category: Int32Array.from(candidates, (candidate) => categories.groupOf[candidate.index]!),
+      popularity: Float64Array.from(candidates, (candidate) => served.trained.popularity[candidate.index]!),
+    },
+    {
+      k,
+      strength: policy.strength,
+      alpha: policy.alpha,
+      advantaged: history.size >= policy.activeMinInteractions,
+      historyMix,
+    },
+  );
+  const picked = Array.from(order.subarray(0, Math.min(k, order.length)), (at) => candidates[at]!);
+  return { picked, moved: new Set(picked.filter((_, at) => moved[order[at]!] === 1).map((c) => c.index)) };
+}
