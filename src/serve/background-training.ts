@@ -1,5 +1,5 @@
 import { AisleError } from '../core/errors.js';
-import { spawnWorker } from '../text/spawn-worker.js';
+import { spawnWorker } from '../core/spawn-worker.js';
 import type { TrainingReply, TrainingRequest } from './training-worker.js';
 
 /**

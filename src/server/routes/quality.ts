@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Aisle } from '../../aisle.js';
-import { AisleError } from '../../core/errors.js';
 import { runQualityScan } from '../../quality/gate.js';
 import { loadQualityPolicy, saveQualityPolicy } from '../../quality/policy.js';
 import { buildQualityReport } from '../../quality/report.js';
 import { findingDetail, reviewDecisions, reviewFinding } from '../../quality/review.js';
 import type { QualityFlagFilter } from '../../store/store.js';
+import { parseRequestPart } from '../parse-request.js';
 
 /** Every quality route is an operator's: findings name users and carry their behaviour. */
 const admin = { config: { scope: 'admin' as const } };
@@ -39,13 +39,6 @@ const reviewBody = z
 const runsQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(20) }).strict();
 
 /** Validates a request part with a zod schema; every problem named with its field. */
-function parse<Schema extends z.ZodType>(schema: Schema, value: unknown, part: string): z.output<Schema> {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => `${issue.path.join('.') || part}: ${issue.message}`);
-  throw new AisleError('VALIDATION_FAILED', `Invalid ${part}: ${issues.join('; ')}`, { issues });
-}
-
 /**
  * The quality gate's admin API (docs/quality.md): `GET /quality/report`, `GET /quality/findings`,
  * `GET /quality/findings/:id`, `POST /quality/findings/:id/review`, `POST /quality/scan`,
@@ -53,12 +46,12 @@ function parse<Schema extends z.ZodType>(schema: Schema, value: unknown, part: s
  */
 export function registerQualityRoutes(app: FastifyInstance, aisle: Aisle): void {
   app.get('/quality/report', admin, async (request) => {
-    const { runs, top } = parse(reportQuery, request.query, 'query');
+    const { runs, top } = parseRequestPart(reportQuery, request.query, 'query');
     return buildQualityReport(aisle.store, { runs, top });
   });
 
   app.get('/quality/findings', admin, async (request) => {
-    const query = parse(findingsQuery, request.query, 'query');
+    const query = parseRequestPart(findingsQuery, request.query, 'query');
     const filter: QualityFlagFilter = { limit: query.limit, order: query.order };
     if (query.status !== 'all') filter.status = query.status;
     if (query.detector) filter.detector = query.detector;
@@ -69,13 +62,13 @@ export function registerQualityRoutes(app: FastifyInstance, aisle: Aisle): void 
   });
 
   app.get('/quality/findings/:id', admin, async (request) => {
-    const { id } = parse(idParams, request.params, 'path');
+    const { id } = parseRequestPart(idParams, request.params, 'params');
     return findingDetail(aisle.store, id);
   });
 
   app.post('/quality/findings/:id/review', admin, async (request) => {
-    const { id } = parse(idParams, request.params, 'path');
-    const { decision, note } = parse(reviewBody, request.body, 'body');
+    const { id } = parseRequestPart(idParams, request.params, 'params');
+    const { decision, note } = parseRequestPart(reviewBody, request.body, 'body');
     return reviewFinding(aisle.store, id, decision, note);
   });
 
@@ -89,7 +82,7 @@ export function registerQualityRoutes(app: FastifyInstance, aisle: Aisle): void 
   app.put('/quality/policy', admin, async (request) => saveQualityPolicy(aisle.store, request.body));
 
   app.get('/quality/runs', admin, async (request) => {
-    const { limit } = parse(runsQuery, request.query, 'query');
+    const { limit } = parseRequestPart(runsQuery, request.query, 'query');
     return { runs: await aisle.store.listQualityRuns(limit) };
   });
 }

@@ -3,7 +3,7 @@ import { AisleError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 import { type Analyzer, createAnalyzer } from '../analyzer.js';
 import type { CedictEntry } from '../cedict.js';
-import { spawnWorker } from '../spawn-worker.js';
+import { spawnWorker } from '../../core/spawn-worker.js';
 import { type SgnsCorpus, type SgnsStepResult, type SgnsWeights, trainSentences } from './sgns.js';
 import { TrainedEncoder } from './trained-encoder.js';
 import { type EncoderTrainingInput, buildTrainingCorpus } from './training-corpus.js';
