@@ -3,8 +3,9 @@ import { AisleError } from '../../core/errors.js';
 import { type DatasetFormat, datasetFormats, loadDataset } from '../../eval/datasets.js';
 import { type ProtocolName, protocolNames } from '../../eval/protocols.js';
 import { runEvaluation } from '../../eval/run-evaluation.js';
-import { getModel, modelNames } from '../../models/registry.js';
+import { modelNames } from '../../models/registry.js';
 import { type GlobalOptions, configFor, printJson } from '../context.js';
+import { modelConfigOption } from '../model-config.js';
 
 interface EvalOptions extends GlobalOptions {
   data: string;
@@ -40,21 +41,7 @@ export function registerEvalCommand(program: Command): void {
       if (!(protocolNames as readonly string[]).includes(all.protocol)) {
         throw new AisleError('INVALID_ARGUMENT', `--protocol must be one of ${protocolNames.join(', ')}`);
       }
-      const definition = getModel(all.model);
-      let config: Record<string, unknown> = {};
-      if (all.config !== undefined) {
-        try {
-          config = JSON.parse(all.config) as Record<string, unknown>;
-        } catch {
-          throw new AisleError('INVALID_ARGUMENT', `--config is not valid JSON: ${all.config}`);
-        }
-        const parsed = definition.configSchema.safeParse(config);
-        if (!parsed.success)
-          throw new AisleError(
-            'INVALID_ARGUMENT',
-            `Invalid --config for ${all.model}: ${parsed.error.message}`,
-          );
-      }
+      const config = modelConfigOption(all.model, all.config);
       const k = Number(all.k);
       const seed = Number(all.seed);
       if (!Number.isInteger(k) || k < 1)

@@ -6,8 +6,9 @@ import { type DatasetFormat, datasetFormats, loadDataset } from '../../eval/data
 import { type FairnessReport, runFairnessAudit } from '../../eval/fairness/audit.js';
 import { saveFairnessReport } from '../../eval/fairness/report-store.js';
 import { protocolNames } from '../../eval/protocols.js';
-import { getModel, modelNames } from '../../models/registry.js';
+import { modelNames } from '../../models/registry.js';
 import { type GlobalOptions, configFor, printJson, withAisle } from '../context.js';
+import { modelConfigOption } from '../model-config.js';
 
 const flagsSchema = z.object({
   data: z.string().min(1),
@@ -64,21 +65,7 @@ export function registerFairnessCommand(program: Command): void {
         throw new AisleError('INVALID_ARGUMENT', `--${String(issue.path[0])}: ${issue.message}`);
       }
       const flags = parsed.data;
-      const definition = getModel(flags.model);
-      let config: Record<string, unknown> = {};
-      if (flags.config !== undefined) {
-        try {
-          config = JSON.parse(flags.config) as Record<string, unknown>;
-        } catch {
-          throw new AisleError('INVALID_ARGUMENT', `--config is not valid JSON: ${flags.config}`);
-        }
-        const checked = definition.configSchema.safeParse(config);
-        if (!checked.success)
-          throw new AisleError(
-            'INVALID_ARGUMENT',
-            `Invalid --config for ${flags.model}: ${checked.error.message}`,
-          );
-      }
+      const config = modelConfigOption(flags.model, flags.config);
       const progress = flags.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
       progress?.(`loading ${flags.data} (${flags.format})`);
       const snapshot = await loadDataset(flags.data, flags.format as DatasetFormat, configFor(all));

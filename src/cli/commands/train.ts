@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { AisleError } from '../../core/errors.js';
-import { getModel, modelNames } from '../../models/registry.js';
+import { modelNames } from '../../models/registry.js';
 import { trainFromStore } from '../../models/train.js';
 import { type GlobalOptions, printJson, withAisle } from '../context.js';
+import { modelConfigOption } from '../model-config.js';
 
 interface TrainOptions extends GlobalOptions {
   model: string;
@@ -28,21 +28,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--no-publish', 'fit and report only: save nothing, serving keeps its version')
     .action(async (options: TrainOptions, command: Command) => {
       const all = { ...command.optsWithGlobals<TrainOptions>(), ...options };
-      const definition = getModel(all.model);
-      let config: Record<string, unknown> = {};
-      if (all.config !== undefined) {
-        try {
-          config = JSON.parse(all.config) as Record<string, unknown>;
-        } catch {
-          throw new AisleError('INVALID_ARGUMENT', `--config is not valid JSON: ${all.config}`);
-        }
-        const parsed = definition.configSchema.safeParse(config);
-        if (!parsed.success)
-          throw new AisleError(
-            'INVALID_ARGUMENT',
-            `Invalid --config for ${all.model}: ${parsed.error.message}`,
-          );
-      }
+      const config = modelConfigOption(all.model, all.config);
       const progress = all.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
       const { trained, version } = await withAisle(all, (aisle) =>
         trainFromStore(aisle.store, aisle.config, {
