@@ -58,6 +58,8 @@ export interface RecommenderContractOptions {
   additive: boolean;
   /** The model recommends each user's missing checkerboard item first. */
   findsMissingItem: boolean;
+  /** The model explains a list of items at once (explainMany), as the serving path prefers. */
+  explainsMany?: boolean;
 }
 
 /** The contract every recommender passes (as implicit's RecommenderBaseTestMixin). */
@@ -148,6 +150,29 @@ export function runRecommenderContract(
         }
         const top = topK(scores, 1).indices[0]!;
         expect(model.explain(history, top).length).toBeGreaterThan(0);
+      },
+    );
+
+    it(
+      options.explainsMany
+        ? 'explains many items at once as it explains each'
+        : 'explains one item at a time',
+      async () => {
+        const model = await fit(1);
+        const history = historyOf(data.interactions, 2);
+        const items = Int32Array.of(0, 3, 5, 9);
+        const dense = model.explainMany?.(history, items);
+        expect(dense !== undefined).toBe(options.explainsMany ?? false);
+        if (!dense) return;
+        const length = history.items.length;
+        items.forEach((item, e) => {
+          const expected = new Map<number, number>();
+          for (const contribution of model.explain(history, item))
+            if (contribution.kind === dense.kind && contribution.item !== undefined)
+              expected.set(contribution.item, (expected.get(contribution.item) ?? 0) + contribution.weight);
+          for (let h = 0; h < length; h++)
+            expect(dense.weights[e * length + h]).toBeCloseTo(expected.get(history.items[h]!) ?? 0, 4);
+        });
       },
     );
   });

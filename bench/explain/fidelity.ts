@@ -11,7 +11,7 @@ import { getModel } from '../../src/models/registry.js';
  * each model is fitted on all the data (as served), and for sampled users the top-10 results'
  * top reasons are removed from the history one at a time. One JSON line per (data set, model).
  *
- * Usage: node --import tsx bench/explain/fidelity.ts [--users 500] [--models blend,ease]
+ * Usage: node --import tsx bench/explain/fidelity.ts [--users 500] [--models blend,ease] [--datasets ml-100k]
  */
 const datasets = process.env['AISLE_DATASETS'] ?? join(process.cwd(), '..', 'shared', 'datasets');
 const users = Number(argument('users') ?? 500);
@@ -22,7 +22,7 @@ function argument(name: string): string | undefined {
   return at === -1 ? undefined : process.argv[at + 1];
 }
 
-for (const name of ['ml-100k', 'ml-latest-small']) {
+for (const name of (argument('datasets') ?? 'ml-100k,ml-latest-small').split(',')) {
   const path = join(datasets, name);
   if (!existsSync(path)) {
     process.stderr.write(`SKIP ${name}: ${path} not found\n`);

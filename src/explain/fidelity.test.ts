@@ -3,7 +3,8 @@ import { createRng } from '../core/rng.js';
 import type { Csr } from '../matrix/csr.js';
 import type { Contribution, Recommender, UserHistory } from '../models/model.js';
 import { measureExplanationFidelity } from './fidelity.js';
-import { reasonsFrom } from './reasons.js';
+import { fromContributions } from './contrast-list.js';
+import { reasonsFrom, reasonsInList } from './reasons.js';
 
 /**
  * A small additive model: score(j) = Σ_h weight(h) · S[h][j], with each item tied to two items by
@@ -95,7 +96,8 @@ describe('reasons weighed against rivals', () => {
   });
 
   it('lists first the evidence that lifts the item above the results below it, keeping the weights', () => {
-    const reasons = reasonsFrom(target, context, 3, [{ contributions: rival, gap: 0.32 }]);
+    const list = fromContributions([target, rival], [0.9, 0.58]);
+    const reasons = reasonsInList(list, 0, context, 3);
     expect(reasons.map((reason) => reason.evidence.itemId)).toEqual(['niche', 'blockbuster']);
     expect(reasons.map((reason) => reason.weight)).toEqual([0.3, 0.6]);
   });

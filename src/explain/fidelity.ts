@@ -3,10 +3,11 @@ import type { Csr } from '../matrix/csr.js';
 import { topK } from '../matrix/top-k.js';
 import { historyOf } from '../models/data/training-data.js';
 import type { Recommender, UserHistory } from '../models/model.js';
-import { type Rival, reasonsFrom } from './reasons.js';
+import { contrastList } from './contrast-list.js';
+import { reasonsInList } from './reasons.js';
 
-/** Results below an item that its reasons are weighed against (as the serving path does). */
-export const RIVALS = 5;
+/** Candidates ranked below the shown results that reasons are also weighed against (as serving does). */
+export const CONTRAST_DEPTH = 10;
 
 export interface FidelityOptions {
   /** Results checked per user (the top k). */
@@ -28,14 +29,16 @@ export interface FidelityResult {
   share: number;
   /** Results that stayed at their rank or rose (the explanation did not hold). */
   heldOrRose: number;
+  /** Testable results whose top reason names several history items (removed together). */
+  grouped: number;
   /** Median ranks lost by the results that fell. */
   medianRanksLost: number;
 }
 
 /**
  * The removal test of an explanation's fidelity: for each recommended item, take its top reason as
- * the API shows it (the model's own contributions, merged per evidence item), remove that evidence
- * item from the user's history, score again, and check the item now ranks lower among the same
+ * the API shows it (the model's own contributions, merged per evidence item), remove its evidence
+ * item (and the items `together` with it, when the reason names several) from the user's history, score again, and check the item now ranks lower among the same
  * candidates (everything not in the original history). A faithful explanation names an item the
  * recommendation truly rests on, so removing it must cost the result rank.
  */
@@ -63,26 +66,31 @@ export function measureExplanationFidelity(
   let testable = 0;
   let fell = 0;
   let heldOrRose = 0;
+  let grouped = 0;
   const ranksLost: number[] = [];
   for (const u of users) {
     const history = historyOf(histories, u);
     recommender.score(history, scores);
     for (const item of history.items) inHistory[item] = 1;
-    // The results below each one are its rivals, as the serving path explains them.
-    const top = topK(scores, options.k + RIVALS, inHistory);
-    const explained = Array.from(top.indices, (item) => recommender.explain(history, item));
+    // Each result is explained within the list it was ranked in, as the serving path explains it.
+    const top = topK(scores, options.k + CONTRAST_DEPTH, inHistory);
+    const list = contrastList(
+      recommender,
+      history,
+      top.indices,
+      Array.from(top.indices, (item) => scores[item]!),
+    );
     for (let r = 0; r < Math.min(options.k, top.indices.length); r++) {
       const item = top.indices[r]!;
       results++;
-      const rivals: Rival[] = [];
-      for (let j = r + 1; j < Math.min(top.indices.length, r + 1 + RIVALS); j++)
-        rivals.push({ contributions: explained[j]!, gap: scores[item]! - scores[top.indices[j]!]! });
-      const reasons = reasonsFrom(explained[r]!, context, 3, rivals);
+      const reasons = reasonsInList(list, r, context, 3);
       const first = reasons.find((reason) => reason.kind !== 'other');
       const evidence = first?.evidence.itemId;
       if (first?.kind !== 'because-you-interacted' || evidence === undefined) continue;
       testable++;
-      recommender.score(without(history, Number(evidence)), after);
+      if (first.evidence.together?.length) grouped++;
+      const removed = [evidence, ...(first.evidence.together ?? []).map((other) => other.itemId)];
+      recommender.score(without(history, new Set(removed.map(Number))), after);
       const rankBefore = rankOf(scores, item, inHistory);
       const rankAfter = rankOf(after, item, inHistory);
       if (rankAfter > rankBefore) {
@@ -99,14 +107,15 @@ export function measureExplanationFidelity(
     fell,
     share: testable === 0 ? 0 : fell / testable,
     heldOrRose,
+    grouped,
     medianRanksLost: ranksLost.length === 0 ? 0 : ranksLost[Math.floor(ranksLost.length / 2)]!,
   };
 }
 
-/** The history without one item. */
-function without(history: UserHistory, item: number): UserHistory {
+/** The history without some items. */
+function without(history: UserHistory, items: ReadonlySet<number>): UserHistory {
   const keep: number[] = [];
-  for (let n = 0; n < history.items.length; n++) if (history.items[n] !== item) keep.push(n);
+  for (let n = 0; n < history.items.length; n++) if (!items.has(history.items[n]!)) keep.push(n);
   return {
     items: Int32Array.from(keep, (n) => history.items[n]!),
     weights: Float32Array.from(keep, (n) => history.weights[n]!),

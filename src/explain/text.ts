@@ -24,8 +24,11 @@ const ACTIONS: Record<Language, Record<string, string>> = {
 };
 
 function titled(reason: Reason, language: Language): string {
-  const title = reason.evidence.title ?? reason.evidence.itemId ?? '';
-  return language === 'zh' ? `「${title}」` : title;
+  const titles = [reason.evidence, ...(reason.evidence.together ?? [])].map(
+    (evidence) => evidence.title ?? evidence.itemId ?? '',
+  );
+  if (language === 'zh') return titles.map((title) => `「${title}」`).join('和');
+  return titles.length === 1 ? titles[0]! : `${titles.slice(0, -1).join(', ')} and ${titles.at(-1)!}`;
 }
 
 /**

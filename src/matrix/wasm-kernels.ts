@@ -99,6 +99,12 @@ function module(): WebAssembly.Module {
   return compiled;
 }
 
+/** A matrix copied into a kernels instance's memory for good (see WasmKernels.pin). */
+export interface PinnedMatrix {
+  pointer: number;
+  length: number;
+}
+
 /**
  * One instance of the dense kernels with its own linear memory and a bump allocator. Each call
  * below allocates what it needs, runs, copies results out and resets the allocator.
@@ -107,6 +113,8 @@ export class WasmKernels {
   private readonly memory: WebAssembly.Memory;
   private readonly kernels: DenseExports;
   private top = HEAP_START;
+  /** Where per-call allocations start: after any matrices pinned for the instance's lifetime. */
+  private base = HEAP_START;
 
   constructor() {
     this.memory = new WebAssembly.Memory({ initial: 17, maximum: 65_536 });
@@ -382,7 +390,31 @@ export class WasmKernels {
   }
 
   private reset(): void {
-    this.top = HEAP_START;
+    this.top = this.base;
+  }
+
+  /**
+   * Copies a dense float32 matrix in once and keeps it for this instance's lifetime, for serving:
+   * each request then copies only its history in (a few hundred bytes), not the matrix.
+   */
+  pin(dense: Float32Array): PinnedMatrix {
+    this.reset();
+    const pointer = this.alloc(dense.byteLength);
+    new Float32Array(this.memory.buffer, pointer, dense.length).set(dense);
+    this.base = this.top;
+    return { pointer, length: dense.length };
+  }
+
+  /** Sparse rows times a pinned dense matrix (n × cols), as sparseTimesDense. */
+  sparseTimesPinned(matrix: Csr, pinned: PinnedMatrix, cols: number, out: Float32Array): void {
+    const [indptr, indices, data] = this.copyCsr(matrix);
+    const result = this.alloc(matrix.rows * cols * 4);
+    try {
+      this.kernels.sparseTimesDense(indptr, indices, data, matrix.rows, pinned.pointer, cols, result);
+      out.set(new Float32Array(this.memory.buffer, result, matrix.rows * cols));
+    } finally {
+      this.reset();
+    }
   }
 
   private f64(pointer: number, length: number): Float64Array {

@@ -1,7 +1,7 @@
 import type { Csr } from '../matrix/csr.js';
 import { topK } from '../matrix/top-k.js';
 import { artifactArray } from './artifact.js';
-import type { Contribution, ModelArtifact, Recommender, UserHistory } from './model.js';
+import type { Contribution, DenseContributions, ModelArtifact, Recommender, UserHistory } from './model.js';
 
 /**
  * A recommender whose score is a weighted sum over the user's history of sparse item-to-item
@@ -42,6 +42,15 @@ export class ItemToItemRecommender implements Recommender {
       if (weight !== 0) contributions.push({ kind: this.contributionKind, item: source, weight });
     }
     return contributions.sort((a, b) => b.weight - a.weight);
+  }
+
+  explainMany(history: UserHistory, items: Int32Array): DenseContributions {
+    const length = history.items.length;
+    const weights = new Float32Array(items.length * length);
+    for (let h = 0; h < length; h++)
+      for (let e = 0; e < items.length; e++)
+        weights[e * length + h] = history.weights[h]! * this.weightOf(history.items[h]!, items[e]!);
+    return { kind: this.contributionKind, weights };
   }
 
   similarItems(item: number, k: number): { indices: Int32Array; scores: Float32Array } {

@@ -57,6 +57,12 @@ export interface Contribution {
   model?: string;
 }
 
+/** Contributions of a history to several items (see Recommender.explainMany). */
+export interface DenseContributions {
+  kind: Contribution['kind'];
+  weights: Float32Array;
+}
+
 /** A fitted recommender. Scores are over all items; higher is better. */
 export interface Recommender {
   readonly name: string;
@@ -70,6 +76,14 @@ export interface Recommender {
   scoreBatch?(histories: Csr, out: Float32Array): void;
   /** The contributions to one item's score, largest first. */
   explain(history: UserHistory, item: number): Contribution[];
+  /**
+   * The contributions of every history position to several items at once, as a dense
+   * items × history matrix (`weights[e * history.items.length + h]`, all of one kind): what
+   * `explain` gives, without an object per contribution, for explaining a whole ranked list per
+   * request. Each row plus an item-independent term sums to the item's score. Undefined when the
+   * model cannot (contributions of mixed kinds).
+   */
+  explainMany?(history: UserHistory, items: Int32Array): DenseContributions | undefined;
   /** Items most like `item`, best first. */
   similarItems?(item: number, k: number): { indices: Int32Array; scores: Float32Array };
   /** Everything needed to rebuild the model with `load`. */

@@ -69,6 +69,25 @@ describe('EASE', () => {
       }
     }
   });
+
+  it("scores a history as the sum of its items' rows of B, and the sum of its explanation", async () => {
+    const training = checkerboard();
+    const model = (await easeModel.fit(training, easeConfigSchema.parse({ lambda: 3 }), {
+      rng: createRng(1),
+    })) as EaseRecommender;
+    const n = 10;
+    const history = { items: Int32Array.of(1, 4, 7), weights: Float32Array.of(1, 3, 1) };
+    const scores = new Float32Array(n);
+    for (let pass = 0; pass < 2; pass++) {
+      model.score(history, scores); // the second call reuses the pinned matrix
+      for (let j = 0; j < n; j++) {
+        const expected = [1, 4, 7].reduce((sum, i) => sum + model.b[i * n + j]!, 0);
+        expect(scores[j]).toBeCloseTo(expected, 5);
+        const explained = model.explain(history, j).reduce((sum, c) => sum + c.weight, 0);
+        expect(explained).toBeCloseTo(scores[j]!, 5);
+      }
+    }
+  });
 });
 
 describe('iALS', () => {

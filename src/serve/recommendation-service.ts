@@ -3,8 +3,9 @@ import { AisleError } from '../core/errors.js';
 import { type FairnessPolicy, fairnessPolicyFor } from '../core/fairness-config.js';
 import { type ScenarioConfig, scenarioSchema } from '../core/serving-config.js';
 import type { Reason, ReasonContext } from '../explain/reasons.js';
-import { RIVALS } from '../explain/fidelity.js';
-import { reasonsFrom } from '../explain/reasons.js';
+import { CONTRAST_DEPTH } from '../explain/fidelity.js';
+import { contrastList } from '../explain/contrast-list.js';
+import { reasonsInList } from '../explain/reasons.js';
 import { type Language, reasonText } from '../explain/text.js';
 import { type Calibration, calibrated } from '../models/calibration.js';
 import type { UserHistory } from '../models/model.js';
@@ -183,10 +184,10 @@ export class RecommendationService {
       for (const itemId of activity.purchased) excluded.add(served.itemIndex.get(itemId) ?? -1);
     const selection = this.selection(served, rules, options, excluded);
     const policy = fairnessPolicyFor(this.config.fairness, scenario, options.fairness);
-    // A few candidates beyond k: each result's reasons are weighed against the results just below.
+    // Candidates beyond k: each result's reasons are weighed against the rest of the list.
     const pool = {
       ...selection,
-      k: Math.max(selection.k + RIVALS, policy.reranker === 'none' ? 0 : policy.candidates),
+      k: Math.max(selection.k + CONTRAST_DEPTH, policy.reranker === 'none' ? 0 : policy.candidates),
     };
     const candidates = select(scores, pool);
     const fair = fairnessRerank(candidates, selection.k, policy, served, this.catalogue, activity.weights);
@@ -196,14 +197,16 @@ export class RecommendationService {
     const top = picked[0]?.score ?? 0;
     const shown = new Set(picked.map((choice) => choice.index));
     const order = [...picked, ...candidates.filter((choice) => !shown.has(choice.index))];
-    const explained = cold
-      ? []
-      : order.map((choice) => served.trained.recommender.explain(history, choice.index));
+    const listed = order.slice(0, picked.length + CONTRAST_DEPTH);
+    const list = cold
+      ? undefined
+      : contrastList(
+          served.trained.recommender,
+          history,
+          Int32Array.from(listed, (choice) => choice.index),
+          listed.map((choice) => choice.score),
+        );
     const items = picked.map((choice, r) => {
-      const rivals = order.slice(r + 1, r + 1 + RIVALS).map((rival, j) => ({
-        contributions: explained[r + 1 + j]!,
-        gap: Math.max(0, choice.score - rival.score),
-      }));
       const reasons: Reason[] = cold
         ? [
             {
@@ -212,7 +215,7 @@ export class RecommendationService {
               evidence: this.categoryEvidence(served, choice.index),
             },
           ]
-        : reasonsFrom(explained[r]!, context, 3, rivals);
+        : reasonsInList(list!, r, context, 3);
       if (choice.promoted)
         reasons.push({ kind: 'diversity', weight: 0, evidence: this.categoryEvidence(served, choice.index) });
       if (fair.moved.has(choice.index))

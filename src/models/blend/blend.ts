@@ -8,6 +8,7 @@ import type {
   ModelArtifact,
   ModelDefinition,
   NumericArray,
+  DenseContributions,
   Recommender,
   TrainingData,
   UserHistory,
@@ -115,6 +116,7 @@ export class BlendRecommender implements Recommender {
   readonly name = 'blend';
   readonly itemCount: number;
   private readonly scratch: Float32Array;
+  private lastScored: { history: UserHistory; normalizers: [number, number][] } | undefined;
 
   constructor(
     readonly components: { recommender: Recommender; weight: number }[],
@@ -133,12 +135,26 @@ export class BlendRecommender implements Recommender {
       return;
     }
     out.fill(0);
+    const normalizers: [number, number][] = [];
     for (const { recommender, weight } of this.components) {
       if (weight === 0) continue;
       recommender.score(history, this.scratch);
       const [shift, factor] = normalizer(this.scratch, weight, this.config.normalization);
+      normalizers.push([shift, factor]);
       for (let j = 0; j < this.itemCount; j++) out[j]! += factor * (this.scratch[j]! - shift);
     }
+    this.lastScored = { history, normalizers };
+  }
+
+  /** Each component's normaliser for a history: from the last score() of it, or scored again. */
+  private normalizersOf(history: UserHistory): [number, number][] {
+    if (this.lastScored?.history === history) return this.lastScored.normalizers;
+    return this.components
+      .filter(({ weight }) => weight !== 0)
+      .map(({ recommender, weight }) => {
+        recommender.score(history, this.scratch);
+        return normalizer(this.scratch, weight, this.config.normalization);
+      });
   }
 
   scoreBatch(histories: Csr, out: Float32Array): void {
@@ -173,10 +189,10 @@ export class BlendRecommender implements Recommender {
         .map((contribution) => ({ ...contribution, model: this.fallback!.name }));
     }
     const contributions: Contribution[] = [];
-    for (const { recommender, weight } of this.components) {
-      if (weight === 0) continue;
-      recommender.score(history, this.scratch);
-      const [shift, factor] = normalizer(this.scratch, weight, this.config.normalization);
+    const normalizers = this.normalizersOf(history);
+    const active = this.components.filter(({ weight }) => weight !== 0);
+    for (const [c, { recommender }] of active.entries()) {
+      const [shift, factor] = normalizers[c]!;
       for (const contribution of recommender.explain(history, item)) {
         contributions.push({
           ...contribution,
@@ -188,6 +204,22 @@ export class BlendRecommender implements Recommender {
       if (shift !== 0) contributions.push({ kind: 'bias', weight: -shift * factor, model: recommender.name });
     }
     return contributions.sort((a, b) => b.weight - a.weight);
+  }
+
+  explainMany(history: UserHistory, items: Int32Array): DenseContributions | undefined {
+    if (history.items.length === 0) return undefined;
+    const weights = new Float32Array(items.length * history.items.length);
+    let kind: Contribution['kind'] | undefined;
+    const normalizers = this.normalizersOf(history);
+    const active = this.components.filter(({ weight }) => weight !== 0);
+    for (const [c, { recommender }] of active.entries()) {
+      const part = recommender.explainMany?.(history, items);
+      if (!part || (kind !== undefined && part.kind !== kind)) return undefined;
+      kind = part.kind;
+      const [, factor] = normalizers[c]!;
+      for (let p = 0; p < weights.length; p++) weights[p]! += factor * part.weights[p]!;
+    }
+    return kind === undefined ? undefined : { kind, weights };
   }
 
   similarItems(item: number, k: number): { indices: Int32Array; scores: Float32Array } {

@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { AisleError } from '../../core/errors.js';
 import { type Csr, mapValues } from '../../matrix/csr.js';
-import { WasmKernels } from '../../matrix/wasm-kernels.js';
+import { type PinnedMatrix, WasmKernels } from '../../matrix/wasm-kernels.js';
 import { topK } from '../../matrix/top-k.js';
 import { artifactArray } from '../artifact.js';
-import type { Contribution, ModelArtifact, ModelDefinition, Recommender, UserHistory } from '../model.js';
+import type {
+  Contribution,
+  DenseContributions,
+  ModelArtifact,
+  ModelDefinition,
+  Recommender,
+  UserHistory,
+} from '../model.js';
 
 /** EASE configuration. λ is tuned on the validation split; 500 suits MovieLens-sized catalogues. */
 export const easeConfigSchema = z
@@ -90,9 +97,33 @@ function weightRows(matrix: Csr, exponent: number): Csr {
   return { ...matrix, data };
 }
 
+/**
+ * Up to this many items, serving keeps a second copy of B in the SIMD kernels' memory (256 MB at
+ * the limit); larger models score with the scalar loop rather than double their memory.
+ */
+const PIN_MAX_ITEMS = 8_000;
+
+function scoreScalar(
+  b: Float32Array,
+  n: number,
+  history: UserHistory,
+  binary: boolean,
+  out: Float32Array,
+): void {
+  out.fill(0);
+  for (let h = 0; h < history.items.length; h++) {
+    const item = history.items[h]!;
+    if (item >= n) continue;
+    const w = binary ? 1 : history.weights[h]!;
+    const row = item * n;
+    for (let j = 0; j < n; j++) out[j]! += w * b[row + j]!;
+  }
+}
+
 export class EaseRecommender implements Recommender {
   readonly name = 'ease';
   private kernels: WasmKernels | undefined;
+  private served: { kernels: WasmKernels; b: PinnedMatrix } | undefined;
 
   constructor(
     /** Row-major n×n, B[i][j] = how much interacting with i says about j. */
@@ -102,16 +133,33 @@ export class EaseRecommender implements Recommender {
   ) {}
 
   score(history: UserHistory, out: Float32Array): void {
-    out.fill(0);
     const n = this.itemCount;
-    const weights = this.config['binary'] === false ? history.weights : undefined;
-    for (let h = 0; h < history.items.length; h++) {
-      const item = history.items[h]!;
-      if (item >= n) continue;
-      const w = weights ? weights[h]! : 1;
-      const row = item * n;
-      for (let j = 0; j < n; j++) out[j]! += w * this.b[row + j]!;
+    if (n > PIN_MAX_ITEMS) {
+      scoreScalar(this.b, n, history, this.config['binary'] !== false, out);
+      return;
     }
+    // Requests score one history at a time: B stays in the SIMD kernels' memory (pinned once, not
+    // copied per call), several times faster than the scalar loop.
+    if (!this.served) {
+      const kernels = new WasmKernels();
+      this.served = { kernels, b: kernels.pin(this.b) };
+    }
+    const binary = this.config['binary'] !== false;
+    const items: number[] = [];
+    const weights: number[] = [];
+    for (let h = 0; h < history.items.length; h++) {
+      if (history.items[h]! >= n) continue;
+      items.push(history.items[h]!);
+      weights.push(binary ? 1 : history.weights[h]!);
+    }
+    const row: Csr = {
+      rows: 1,
+      cols: n,
+      indptr: Int32Array.of(0, items.length),
+      indices: Int32Array.from(items),
+      data: Float32Array.from(weights),
+    };
+    this.served.kernels.sparseTimesPinned(row, this.served.b, n, out);
   }
 
   scoreBatch(histories: Csr, out: Float32Array): void {
@@ -131,6 +179,21 @@ export class EaseRecommender implements Recommender {
       if (weight !== 0) contributions.push({ kind: 'history', item: source, weight });
     }
     return contributions.sort((a, b) => b.weight - a.weight);
+  }
+
+  explainMany(history: UserHistory, items: Int32Array): DenseContributions {
+    const n = this.itemCount;
+    const length = history.items.length;
+    const weights = new Float32Array(items.length * length);
+    const binary = this.config['binary'] !== false;
+    for (let h = 0; h < length; h++) {
+      const source = history.items[h]!;
+      if (source >= n) continue;
+      const w = binary ? 1 : history.weights[h]!;
+      const row = source * n;
+      for (let e = 0; e < items.length; e++) weights[e * length + h] = w * this.b[row + items[e]!]!;
+    }
+    return { kind: 'history', weights };
   }
 
   similarItems(item: number, k: number): { indices: Int32Array; scores: Float32Array } {

@@ -9,6 +9,7 @@ import type {
   Contribution,
   ModelArtifact,
   ModelDefinition,
+  DenseContributions,
   Recommender,
   TrainingData,
   UserHistory,
@@ -158,6 +159,8 @@ export class IalsRecommender implements Recommender {
   readonly name = 'ials';
   private readonly gram: Float64Array;
   private kernels: WasmKernels | undefined;
+  private lastFold:
+    { history: UserHistory; result: { factors: Float64Array; cholesky: Float64Array } } | undefined;
 
   constructor(
     /** Row-major items × factors. */
@@ -171,6 +174,14 @@ export class IalsRecommender implements Recommender {
 
   /** The user's factors folded in from a history: the exact solution of the user half-step. */
   foldIn(history: UserHistory): { factors: Float64Array; cholesky: Float64Array } {
+    // A request scores, then explains, the same history object: fold it in once.
+    if (this.lastFold?.history === history) return this.lastFold.result;
+    const result = this.solveFoldIn(history);
+    this.lastFold = { history, result };
+    return result;
+  }
+
+  private solveFoldIn(history: UserHistory): { factors: Float64Array; cholesky: Float64Array } {
     const d = this.config.factors;
     const a0 = this.config.unobservedWeight;
     const matrix = new Float64Array(d * d);
@@ -242,6 +253,25 @@ export class IalsRecommender implements Recommender {
       contributions.push({ kind: 'history', item: source, weight });
     }
     return contributions.sort((a, b) => b.weight - a.weight);
+  }
+
+  explainMany(history: UserHistory, items: Int32Array): DenseContributions {
+    const d = this.config.factors;
+    const { cholesky } = this.foldIn(history);
+    const length = history.items.length;
+    const weights = new Float32Array(items.length * length);
+    const confidences = Array.from(history.weights, (weight) => confidenceOf(weight, this.config));
+    const y = new Float64Array(d);
+    items.forEach((item, e) => {
+      for (let k = 0; k < d; k++) y[k] = this.itemFactors[item * d + k]!;
+      choleskySolve(cholesky, d, y);
+      for (let h = 0; h < length; h++) {
+        const source = history.items[h]!;
+        if (source < this.itemCount)
+          weights[e * length + h] = confidences[h]! * dotRow(this.itemFactors, source * d, y, d);
+      }
+    });
+    return { kind: 'history', weights };
   }
 
   similarItems(item: number, k: number): { indices: Int32Array; scores: Float32Array } {

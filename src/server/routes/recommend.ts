@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Aisle } from '../../aisle.js';
 import { AisleError } from '../../core/errors.js';
+import { type RerankerName, rerankerNames } from '../../core/fairness-config.js';
 import {
   type ItemFilter,
   mergeFilters,
@@ -44,6 +45,9 @@ const optionFields = {
   excludePurchased: queryBoolean.optional(),
   diversity: z.coerce.number().min(0).max(1).optional(),
   lang: z.enum(['zh', 'en']).optional(),
+  /** Overrides the scenario's fairness re-ranker for this request (`none` turns it off). */
+  fairness: z.enum(['none', ...rerankerNames]).optional(),
+  fairnessStrength: z.coerce.number().min(0).max(1).optional(),
 };
 
 const recommendQuery = z.object(optionFields).strict();
@@ -91,6 +95,8 @@ type OptionInput = {
   excludePurchased?: boolean | undefined;
   diversity?: number | undefined;
   lang?: 'zh' | 'en' | undefined;
+  fairness?: 'none' | RerankerName | undefined;
+  fairnessStrength?: number | undefined;
 };
 
 /** The request's options: the filter expression and the single parameters, merged. */
@@ -109,6 +115,11 @@ function optionsOf(input: OptionInput): RecommendOptions {
   if (input.diversity !== undefined) options.diversity = input.diversity;
   if (input.excludePurchased !== undefined) options.excludePurchased = input.excludePurchased;
   if (input.lang !== undefined) options.lang = input.lang;
+  if (input.fairness !== undefined || input.fairnessStrength !== undefined) {
+    options.fairness = {};
+    if (input.fairness !== undefined) options.fairness.reranker = input.fairness;
+    if (input.fairnessStrength !== undefined) options.fairness.strength = input.fairnessStrength;
+  }
   return options;
 }
 
