@@ -5,7 +5,7 @@
  * `--runs` processes per system). Prints one JSON line per system and set (and per large run) on
  * stdout, the Markdown tables on stderr, and writes the raw JSON to bench/results/search-<time>.json.
  *
- *   node --import tsx bench/search/run.ts [--runs 3] [--split test] [--skip-large]
+ *   node --import tsx bench/search/run.ts [--runs 3] [--split test] [--skip-large | --skip-relevance]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     split: { type: 'string', default: 'test' },
     'skip-large': { type: 'boolean', default: false },
+    'skip-relevance': { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
@@ -41,14 +42,20 @@ interface RelevanceReport {
   training?: unknown;
 }
 
+async function queriesOf(
+  name: CatalogueName,
+  items: Awaited<ReturnType<typeof openCatalogue>>['items'],
+): Promise<RelevanceQuery[]> {
+  return name === 'taobao'
+    ? taobaoQueries(join(datasetsDir, 'taobao-product-titles-ner'), items)
+    : instacartQueries(items);
+}
+
 async function relevance(
   name: CatalogueName,
 ): Promise<{ report: RelevanceReport; queries: RelevanceQuery[] }> {
   const catalogue = await openCatalogue(name);
-  const queries =
-    name === 'taobao'
-      ? taobaoQueries(join(datasetsDir, 'taobao-product-titles-ner'), catalogue.items)
-      : instacartQueries(catalogue.items);
+  const queries = await queriesOf(name, catalogue.items);
   const counts: Record<string, number> = {};
   for (const query of queries)
     if (query.split === split) counts[query.variant] = (counts[query.variant] ?? 0) + 1;
@@ -205,6 +212,13 @@ function markdown(
 const reports: RelevanceReport[] = [];
 const allQueries: RelevanceQuery[] = [];
 for (const name of ['taobao', 'instacart'] as const) {
+  if (values['skip-relevance']) {
+    // The large run needs only the query texts.
+    const catalogue = await openCatalogue(name);
+    allQueries.push(...(await queriesOf(name, catalogue.items)).filter((query) => query.split === split));
+    await catalogue.store.close();
+    continue;
+  }
   const { report, queries } = await relevance(name);
   reports.push(report);
   allQueries.push(...queries.filter((query) => query.split === split));

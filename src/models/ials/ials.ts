@@ -155,6 +155,13 @@ export function ialsLoss(
   return loss;
 }
 
+/** A history folded in: the user's factors, the system's Cholesky factor, and removal multipliers once asked for. */
+interface FoldIn {
+  factors: Float64Array;
+  cholesky: Float64Array;
+  removal?: Float64Array;
+}
+
 export class IalsRecommender implements Recommender {
   readonly name = 'ials';
   private readonly gram: Float64Array;
@@ -173,7 +180,7 @@ export class IalsRecommender implements Recommender {
   }
 
   /** The user's factors folded in from a history: the exact solution of the user half-step. */
-  foldIn(history: UserHistory): { factors: Float64Array; cholesky: Float64Array } {
+  foldIn(history: UserHistory): FoldIn {
     // A request scores, then explains, the same history object: fold it in once.
     if (this.lastFold?.history === history) return this.lastFold.result;
     const result = this.solveFoldIn(history);
@@ -181,7 +188,7 @@ export class IalsRecommender implements Recommender {
     return result;
   }
 
-  private solveFoldIn(history: UserHistory): { factors: Float64Array; cholesky: Float64Array } {
+  private solveFoldIn(history: UserHistory): FoldIn {
     const d = this.config.factors;
     const a0 = this.config.unobservedWeight;
     const matrix = new Float64Array(d * d);
@@ -237,30 +244,66 @@ export class IalsRecommender implements Recommender {
     for (let j = 0; j < this.itemCount; j++) out[j] = dotRow(this.itemFactors, j * d, factors, d);
   }
 
-  explain(history: UserHistory, item: number): Contribution[] {
+  /**
+   * Each history item's share of an item's score, as the drop that removing it from the history
+   * would cause: m_h · h_hᵀ·A⁻¹·h_j. Removing item h takes (c_h − α₀)·h_h·h_hᵀ out of the fold-in
+   * system A and c_h·h_h out of its right-hand side, so by Sherman–Morrison the user's factors move
+   * along z = A⁻¹·h_h and every score drops in proportion to h_jᵀ·z, with
+   * m_h = (c_h − (c_h − α₀)·h_hᵀu) / (1 − (c_h − α₀)·h_hᵀz) — exact leave-one-out, up to the
+   * regularisation's count term (one part in count + α₀·n). The linear decomposition
+   * (m_h = c_h) ignores that the system itself changes, so it names evidence whose removal does not
+   * cost the result its place (explanation fidelity, docs/benchmarks.md).
+   */
+  private removalMultipliers(history: UserHistory): Float64Array {
+    const fold = this.foldIn(history);
+    if (fold.removal) return fold.removal;
     const d = this.config.factors;
-    const { cholesky } = this.foldIn(history);
-    // score_j = h_jᵀ·A⁻¹·b = Σ_i c_i·h_iᵀ·(A⁻¹·h_j): one solve, then one dot product per history item.
-    const y = new Float64Array(d);
-    for (let k = 0; k < d; k++) y[k] = this.itemFactors[item * d + k]!;
-    choleskySolve(cholesky, d, y);
-    const contributions: Contribution[] = [];
+    const a0 = this.config.unobservedWeight;
+    const multipliers = new Float64Array(history.items.length);
+    const z = new Float64Array(d);
     for (let h = 0; h < history.items.length; h++) {
       const source = history.items[h]!;
       if (source >= this.itemCount) continue;
-      const weight =
-        confidenceOf(history.weights[h]!, this.config) * dotRow(this.itemFactors, source * d, y, d);
+      const c = confidenceOf(history.weights[h]!, this.config);
+      for (let k = 0; k < d; k++) z[k] = this.itemFactors[source * d + k]!;
+      choleskySolve(fold.cholesky, d, z);
+      const leverage = (c - a0) * dotRow(this.itemFactors, source * d, z, d);
+      const fitted = (c - a0) * dotRow(this.itemFactors, source * d, fold.factors, d);
+      multipliers[h] = leverage < 1 - 1e-9 ? (c - fitted) / (1 - leverage) : c;
+    }
+    fold.removal = multipliers;
+    return multipliers;
+  }
+
+  /** Contributions are removal effects (see removalMultipliers); a `bias` term holds the rest of the score. */
+  explain(history: UserHistory, item: number): Contribution[] {
+    const d = this.config.factors;
+    const { cholesky, factors } = this.foldIn(history);
+    const multipliers = this.removalMultipliers(history);
+    const y = new Float64Array(d);
+    for (let k = 0; k < d; k++) y[k] = this.itemFactors[item * d + k]!;
+    const score = dotRow(this.itemFactors, item * d, factors, d);
+    choleskySolve(cholesky, d, y);
+    const contributions: Contribution[] = [];
+    let explained = 0;
+    for (let h = 0; h < history.items.length; h++) {
+      const source = history.items[h]!;
+      if (source >= this.itemCount) continue;
+      const weight = multipliers[h]! * dotRow(this.itemFactors, source * d, y, d);
+      explained += weight;
       contributions.push({ kind: 'history', item: source, weight });
     }
-    return contributions.sort((a, b) => b.weight - a.weight);
+    contributions.sort((a, b) => b.weight - a.weight);
+    if (Math.abs(score - explained) > 1e-9) contributions.push({ kind: 'bias', weight: score - explained });
+    return contributions;
   }
 
   explainMany(history: UserHistory, items: Int32Array): DenseContributions {
     const d = this.config.factors;
     const { cholesky } = this.foldIn(history);
+    const multipliers = this.removalMultipliers(history);
     const length = history.items.length;
     const weights = new Float32Array(items.length * length);
-    const confidences = Array.from(history.weights, (weight) => confidenceOf(weight, this.config));
     const y = new Float64Array(d);
     items.forEach((item, e) => {
       for (let k = 0; k < d; k++) y[k] = this.itemFactors[item * d + k]!;
@@ -268,7 +311,7 @@ export class IalsRecommender implements Recommender {
       for (let h = 0; h < length; h++) {
         const source = history.items[h]!;
         if (source < this.itemCount)
-          weights[e * length + h] = confidences[h]! * dotRow(this.itemFactors, source * d, y, d);
+          weights[e * length + h] = multipliers[h]! * dotRow(this.itemFactors, source * d, y, d);
       }
     });
     return { kind: 'history', weights };
