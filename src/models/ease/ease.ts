@@ -35,8 +35,11 @@ export const easeConfigSchema = z
 
 export type EaseConfig = z.output<typeof easeConfigSchema>;
 
-/** Dense n×n models above this many items would need more than about 3.5 GB; refuse them clearly. */
-const MAX_ITEMS = 20_000;
+/**
+ * The inverse runs on two dense n×n float64 matrices in WebAssembly memory (4 GB at most): 15,000
+ * items need 3.6 GB, 16,384 the whole of it. Refuse larger catalogues clearly rather than fail there.
+ */
+const MAX_ITEMS = 15_000;
 
 /**
  * EASE (Steck 2019): an item-item weight matrix B with zero diagonal fitted in closed form,
