@@ -2,7 +2,15 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../src/eval/datasets.js';
-import { type FairnessReport, runFairnessAudit } from '../src/eval/fairness/audit.js';
+import { createRng } from '../src/core/rng.js';
+import {
+  type FairnessReport,
+  auditPrepared,
+  prepareAudit,
+  runFairnessAudit,
+} from '../src/eval/fairness/audit.js';
+import { pairTable } from '../src/eval/pairs.js';
+import { splitByProtocol } from '../src/eval/protocols.js';
 import type { StoreSnapshot } from '../src/models/data/from-store.js';
 import { dataset } from './support/datasets.js';
 import { tempDir } from './support/temp.js';
@@ -84,5 +92,55 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
     expect(after.rerankMsPerList).toBeGreaterThan(0);
     const again = await runFairnessAudit(snapshot, options);
     expect({ ...again, createdAt: '' }).toEqual({ ...before, createdAt: '' });
+  }, 120_000);
+
+  it('audits the validation split inside the training data, never touching the test split', async () => {
+    const options = { protocol: 'msr' as const, model: 'itemknn', k: 10, seed: 1, replicates: 50 };
+    const validation = await prepareAudit(snapshot, { ...options, split: 'validation' });
+    const pairs = pairTable(snapshot.log);
+    const final = splitByProtocol('msr', pairs, createRng(1)).final;
+    const finalTest = new Set<string>();
+    for (let p = 0; p < pairs.count; p++)
+      if (final.test[p] === 1) finalTest.add(`${pairs.user[p]}:${pairs.item[p]}`);
+    let held = 0;
+    for (const [user, items] of validation.relevant)
+      for (const item of items) {
+        expect(finalTest.has(`${user}:${item}`)).toBe(false);
+        held++;
+      }
+    expect(held).toBeGreaterThan(0);
+    // The model saw none of the final test pairs either: its training data is the validation train.
+    for (let u = 0; u < validation.data.interactions.rows; u++)
+      for (
+        let p = validation.data.interactions.indptr[u]!;
+        p < validation.data.interactions.indptr[u + 1]!;
+        p++
+      )
+        expect(finalTest.has(`${u}:${validation.data.interactions.indices[p]}`)).toBe(false);
+    expect(auditPrepared(validation)['ndcg@10']).not.toBe(before['ndcg@10']);
+  }, 120_000);
+
+  it('narrows the activity gap with user-group, and spreads exposure towards the long tail with an items target', async () => {
+    const prepared = await prepareAudit(snapshot, {
+      protocol: 'msr',
+      model: 'itemknn',
+      k: 10,
+      seed: 1,
+      replicates: 50,
+    });
+    const gap = (report: FairnessReport) => Number(report.userGroups['activity']!['gap']);
+    const levelled = auditPrepared(prepared, { name: 'user-group', strength: 0.5, lift: 0.05 });
+    expect(gap(levelled)).toBeLessThan(gap(before));
+    const equal = auditPrepared(prepared, {
+      name: 'exposure',
+      strength: 0.3,
+      itemGrouping: 'popularity',
+      exposureTarget: 'items',
+    });
+    expect(equal.exposure['popularity']!.gini).toBeLessThan(before.exposure['popularity']!.gini);
+    const merit = auditPrepared(prepared, { name: 'exposure', strength: 0.3, itemGrouping: 'popularity' });
+    const longTail = (report: FairnessReport) =>
+      report.exposure['popularity']!.byGroup['long-tail']!.slotShare;
+    expect(longTail(equal)).toBeGreaterThan(longTail(merit));
   }, 120_000);
 });

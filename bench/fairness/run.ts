@@ -1,17 +1,34 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { rerankerNames } from '../../src/core/fairness-config.js';
+import { modelConfigOption } from '../../src/cli/model-config.js';
+import { type ExposureTargetName, type RerankerName, rerankerNames } from '../../src/core/fairness-config.js';
 import { createRng } from '../../src/core/rng.js';
 import { type DatasetFormat, loadDataset } from '../../src/eval/datasets.js';
-import { type FairnessReport, auditPrepared, prepareAudit } from '../../src/eval/fairness/audit.js';
+import {
+  type AuditRerank,
+  type FairnessReport,
+  type PreparedAudit,
+  auditLists,
+  auditPrepared,
+  prepareAudit,
+} from '../../src/eval/fairness/audit.js';
+import { quantile } from '../../src/eval/fairness/bootstrap.js';
+import { userMetrics } from '../../src/eval/metrics/index.js';
+import { activityGrouping } from '../../src/eval/user-groups.js';
 import type { ProtocolName } from '../../src/eval/protocols.js';
 import { rerank } from '../../src/rank/fairness/rerank.js';
 
 /**
  * Fairness audits before re-ranking, then for each re-ranker the fairness-vs-NDCG@10 curve as its
- * strength grows, one JSON line per point, and the time of one re-ranking of 100 candidates.
+ * strength grows, one JSON line per point, a summary of the best point within each target's NDCG
+ * budget, and (with --timing or --timing-only) the time of one re-ranking of 100 candidates.
  *
- * Usage: node --import tsx bench/fairness/run.ts [--only ml-100k] [--models ease,ials,blend] [--timing-only]
+ * The `user-group` lift (calibration of the disadvantaged users' lists) is chosen on validation
+ * splits inside the training data (three for msr): the test split never picks it.
+ *
+ * Usage: node --import tsx bench/fairness/run.ts [--only ml-100k] [--models ease,ials,blend]
+ *   [--config <json>] [--candidates 100] [--rerankers user-group,exposure] [--validation-folds 3] [--seed 1]
+ *   [--timing] [--timing-only]
  */
 const datasets = process.env['AISLE_DATASETS'] ?? join(process.cwd(), '..', 'shared', 'datasets');
 const argument = (name: string) => {
@@ -20,10 +37,21 @@ const argument = (name: string) => {
 };
 const only = argument('only');
 const models = (argument('models') ?? 'ease,ials,blend').split(',');
+const configJson = argument('config');
+const candidates = Number(argument('candidates') ?? 100);
+const seed = Number(argument('seed') ?? 1);
+const chosenRerankers = (argument('rerankers')?.split(',') ?? [...rerankerNames]) as RerankerName[];
+for (const name of chosenRerankers)
+  if (!rerankerNames.includes(name)) throw new Error(`--rerankers: unknown re-ranker ${name}`);
 const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
+const round = (value: number, digits = 4) => Number(value.toFixed(digits));
 
-// Timing: 100 candidates, k = 10, every re-ranker at strength 0.5; median of 5 runs of 2000 calls.
-{
+const timingOnly = process.argv.includes('--timing-only');
+if (timingOnly || process.argv.includes('--timing')) timing();
+if (timingOnly) process.exit(0);
+
+/** 100 candidates, k = 10, every re-ranker at strength 0.5; median of 5 runs of 2000 calls. */
+function timing(): void {
   const rng = createRng(1);
   const n = 100;
   const list = {
@@ -36,19 +64,29 @@ const print = (line: Record<string, unknown>) => process.stdout.write(`${JSON.st
     popularity: Float64Array.from({ length: n }, () => rng.int(1000)),
   };
   const historyMix = Float64Array.from({ length: 18 }, () => 1 / 18);
-  for (const name of rerankerNames) {
+  const exposureTarget = Float64Array.from({ length: 8 }, (_, g) => (g + 1) / 36);
+  const cases: { label: string; name: RerankerName; advantaged: boolean; extra?: object }[] = [
+    ...rerankerNames.map((name) => ({ label: name, name, advantaged: true })),
+    {
+      label: 'user-group (disadvantaged, lift 0.05)',
+      name: 'user-group',
+      advantaged: false,
+      extra: { lift: 0.05 },
+    },
+    { label: 'exposure (items target)', name: 'exposure', advantaged: true, extra: { exposureTarget } },
+  ];
+  for (const { label, name, advantaged, extra } of cases) {
     const runs: number[] = [];
     for (let run = 0; run < 5; run++) {
       const started = performance.now();
       for (let call = 0; call < 2000; call++)
-        rerank(name, list, { k: 10, strength: 0.5, advantaged: true, historyMix, alpha: 0.1 });
+        rerank(name, list, { k: 10, strength: 0.5, advantaged, historyMix, alpha: 0.1, ...extra });
       runs.push((performance.now() - started) / 2000);
     }
     runs.sort((a, b) => a - b);
-    print({ timing: true, reranker: name, candidates: n, k: 10, msPerRequest: Number(runs[2]!.toFixed(5)) });
+    print({ timing: true, reranker: label, candidates: n, k: 10, msPerRequest: round(runs[2]!, 5) });
   }
 }
-if (process.argv.includes('--timing-only')) process.exit(0);
 
 const suites: { name: string; path: string; format: DatasetFormat; protocol: ProtocolName }[] = [
   { name: 'ml-100k', path: join(datasets, 'ml-100k'), format: 'movielens', protocol: 'msr' },
@@ -60,28 +98,132 @@ const suites: { name: string; path: string; format: DatasetFormat; protocol: Pro
     protocol: 'msr',
   },
 ];
-const strengths: Record<string, number[]> = {
+const strengths: Record<RerankerName, number[]> = {
   'fair-star': [0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
-  exposure: [0.05, 0.1, 0.2, 0.3, 0.5, 1],
-  'user-group': [0.1, 0.2, 0.3, 0.4, 0.5, 0.7],
-  calibration: [0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
+  exposure: [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1],
+  'user-group': [0.1, 0.2, 0.3, 0.35, 0.4, 0.42, 0.44, 0.46, 0.47, 0.48, 0.49, 0.5, 0.52, 0.55, 0.6, 0.7],
+  calibration: [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
   popularity: [0.05, 0.1, 0.2, 0.3, 0.5, 0.7],
 };
+/** Validation folds the lift is chosen on (msr: independent 75/25 re-splits of the training part). */
+const validationFolds = Number(argument('validation-folds') ?? 3);
+/** Calibration strengths of the disadvantaged users' lists the validation splits choose from. */
+const lifts = [0, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2];
+/** The targets' NDCG@10 budgets (issue 6): gap cut for ≤ 2 % loss, Gini cut for ≤ 3 % loss. */
+const budgets = { gap: 0.02, gini: 0.03 };
 
 function point(report: FairnessReport) {
   const gap = (attribute: string) => report.userGroups[attribute]?.['gap'];
-  const exposure = Object.fromEntries(
-    Object.entries(report.exposure).map(([name, audit]) => [name, audit.gini]),
-  );
+  const group = (label: string) =>
+    (report.userGroups['activity']?.[label] as Record<string, number> | undefined)?.['ndcg@10'];
   return {
     ndcg: report['ndcg@10'] ?? 0,
+    activeNdcg: group('active'),
+    inactiveNdcg: group('inactive'),
     gaps: Object.fromEntries(Object.keys(report.userGroups).map((attribute) => [attribute, gap(attribute)])),
-    gini: exposure,
+    gini: Object.fromEntries(Object.entries(report.exposure).map(([name, audit]) => [name, audit.gini])),
     longTailSlots: report.exposure['popularity']?.byGroup['long-tail']?.slotShare,
     aplt: report.metrics['aplt@10'],
     coverage: report.metrics['coverage@10'],
     rerankMsPerList: report.rerankMsPerList,
   };
+}
+type Point = ReturnType<typeof point>;
+
+/** A curve point against the audit before re-ranking: NDCG loss, activity-gap cut, Gini cuts. */
+function against(base: Point, after: Point) {
+  return {
+    ndcgLoss: round(1 - after.ndcg / base.ndcg),
+    activityGapCut: round(1 - Number(after.gaps['activity']) / Number(base.gaps['activity'])),
+    giniCut: Object.fromEntries(
+      Object.entries(after.gini).map(([grouping, gini]) => [
+        grouping,
+        round(1 - gini / base.gini[grouping]!),
+      ]),
+    ),
+  };
+}
+
+/**
+ * The lift the validation splits pick: the calibration strength of the disadvantaged (inactive)
+ * users' lists with the largest mean NDCG@10 gain over their unchanged lists, each user's gain
+ * averaged over the validation folds, among the lifts whose paired bootstrap 95 % CI of that gain
+ * (1000 resamples of the users) lies above 0; none such, no lift. The advantaged users' strength
+ * does not touch those lists, so any strength > 0 serves. Every fold lies inside the training part.
+ */
+function chooseLift(folds: PreparedAudit[], label: Record<string, unknown>): number {
+  const ndcg = userMetrics.find((metric) => metric.name === 'ndcg')!;
+  const inactiveNdcg = (fold: PreparedAudit, lift: number) => {
+    const { users, relevant, data, options } = fold;
+    const activity = activityGrouping(data.interactions, options.activeShare ?? 0.05);
+    const { lists } = auditLists(fold, { name: 'user-group', strength: 0.5, lift });
+    const byUser = new Map<number, number>();
+    users.forEach((user, n) => {
+      if (activity.groupOf[user] === 1) byUser.set(user, ndcg.compute(lists[n]!, relevant.get(user)!, 10));
+    });
+    return byUser;
+  };
+  const unchanged = folds.map((fold) => inactiveNdcg(fold, 0));
+  const mean = (values: Float64Array) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  let best = 0;
+  let bestGain = 0;
+  for (const lift of lifts) {
+    if (lift === 0) continue;
+    // Per user: the mean gain over the folds that evaluated the user as inactive.
+    const sums = new Map<number, { gain: number; folds: number }>();
+    folds.forEach((fold, at) => {
+      for (const [user, value] of inactiveNdcg(fold, lift)) {
+        const entry = sums.get(user) ?? { gain: 0, folds: 0 };
+        entry.gain += value - unchanged[at]!.get(user)!;
+        entry.folds++;
+        sums.set(user, entry);
+      }
+    });
+    const gains = Float64Array.from(sums.values(), (entry) => entry.gain / entry.folds);
+    const rng = createRng(1);
+    const means = new Float64Array(1000);
+    for (let b = 0; b < means.length; b++) {
+      let sum = 0;
+      for (let n = 0; n < gains.length; n++) sum += gains[rng.int(gains.length)]!;
+      means[b] = sum / gains.length;
+    }
+    means.sort();
+    const gain = mean(gains);
+    const ci = [quantile(means, 0.025), quantile(means, 0.975)] as const;
+    print({
+      ...label,
+      split: 'validation',
+      folds: folds.length,
+      reranker: 'user-group',
+      lift,
+      users: gains.length,
+      gain: round(gain, 6),
+      ci: ci.map((value) => round(value, 6)),
+    });
+    if (ci[0] > 0 && gain > bestGain) {
+      bestGain = gain;
+      best = lift;
+    }
+  }
+  return best;
+}
+
+/** A re-ranker's settings beyond the strength: each curve of the run. */
+function variants(name: RerankerName, groupings: string[], lift: number): Omit<AuditRerank, 'strength'>[] {
+  switch (name) {
+    case 'user-group':
+      return lift > 0 ? [{ name }, { name, lift }] : [{ name }];
+    case 'exposure':
+      return groupings.flatMap((itemGrouping) =>
+        (['merit', 'items'] as ExposureTargetName[]).map((exposureTarget) => ({
+          name,
+          itemGrouping: itemGrouping as AuditRerank['itemGrouping'] & string,
+          exposureTarget,
+        })),
+      );
+    default:
+      return [{ name }];
+  }
 }
 
 for (const suite of suites) {
@@ -92,40 +234,44 @@ for (const suite of suites) {
   }
   const snapshot = await loadDataset(suite.path, suite.format);
   for (const model of models) {
-    const prepared = await prepareAudit(snapshot, { protocol: suite.protocol, model, k: 10, seed: 1 });
+    const config = modelConfigOption(model, configJson);
+    const options = { protocol: suite.protocol, model, config, k: 10, seed, candidates };
+    const label = { dataset: suite.name, model, candidates, seed };
+    const folds: PreparedAudit[] = [];
+    if (chosenRerankers.includes('user-group'))
+      for (let fold = 0; fold < (suite.protocol === 'msr' ? validationFolds : 1); fold++)
+        folds.push(await prepareAudit(snapshot, { ...options, split: 'validation', validationFold: fold }));
+    const lift = folds.length > 0 ? chooseLift(folds, label) : 0;
+    folds.length = 0;
+    const prepared = await prepareAudit(snapshot, options);
     const baseline = auditPrepared(prepared);
     const base = point(baseline);
     print({
-      dataset: suite.name,
-      model,
+      ...label,
       protocol: suite.protocol,
+      config,
       reranker: 'none',
       strength: 0,
       ...base,
       audit: baseline,
     });
-    for (const name of rerankerNames) {
-      for (const strength of strengths[name]!) {
-        const after = point(auditPrepared(prepared, { name, strength }));
-        const ndcgLoss = 1 - after.ndcg / base.ndcg;
-        const gapCut = 1 - Number(after.gaps['activity']) / Number(base.gaps['activity']);
-        const giniCut = Object.fromEntries(
-          Object.entries(after.gini).map(([grouping, gini]) => [
-            grouping,
-            Number((1 - gini / base.gini[grouping]!).toFixed(4)),
-          ]),
-        );
-        print({
-          dataset: suite.name,
-          model,
-          reranker: name,
-          strength,
-          ...after,
-          ndcgLoss: Number(ndcgLoss.toFixed(4)),
-          activityGapCut: Number(gapCut.toFixed(4)),
-          giniCut,
-        });
-      }
-    }
+    const groupings = Object.keys(baseline.exposure).filter((grouping) => grouping !== 'seller');
+    const best: Record<string, { cut: number; ndcgLoss: number; setting: object } | undefined> = {};
+    const keep = (key: string, cut: number, ndcgLoss: number, budget: number, setting: object) => {
+      if (ndcgLoss <= budget && cut > (best[key]?.cut ?? Number.NEGATIVE_INFINITY))
+        best[key] = { cut, ndcgLoss, setting };
+    };
+    for (const name of chosenRerankers)
+      for (const variant of variants(name, groupings, lift))
+        for (const strength of strengths[name]) {
+          const setting = { ...variant, strength };
+          const after = point(auditPrepared(prepared, setting));
+          const cuts = against(base, after);
+          print({ ...label, ...setting, ...after, ...cuts });
+          keep('activityGap', cuts.activityGapCut, cuts.ndcgLoss, budgets.gap, setting);
+          for (const [grouping, cut] of Object.entries(cuts.giniCut))
+            keep(`gini:${grouping}`, cut, cuts.ndcgLoss, budgets.gini, setting);
+        }
+    print({ ...label, summary: true, liftChosenOnValidation: lift, budgets, best });
   }
 }

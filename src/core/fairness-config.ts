@@ -4,6 +4,14 @@ import { z } from 'zod';
 export const rerankerNames = ['fair-star', 'exposure', 'user-group', 'calibration', 'popularity'] as const;
 export type RerankerName = (typeof rerankerNames)[number];
 
+/**
+ * What the `exposure` re-ranker aims each item group's share of exposure at: `merit`, its share of
+ * the candidates' relevance (Singh & Joachims' disparate treatment); `items`, its share of the
+ * catalogue's items (every group's items equally visible: what the audit's exposure Gini measures).
+ */
+export const exposureTargetNames = ['merit', 'items'] as const;
+export type ExposureTargetName = (typeof exposureTargetNames)[number];
+
 /** How items are grouped for exposure policies and audits. */
 export const itemGroupingNames = ['popularity', 'category', 'seller', 'new'] as const;
 export type ItemGroupingName = (typeof itemGroupingNames)[number];
@@ -24,10 +32,17 @@ export const fairnessPolicySchema = z
     protectedGroup: z.string().min(1).default('long-tail'),
     /** Significance of FA*IR's binomial test (Zehlike et al. 2017), corrected for multiple prefixes. */
     alpha: z.number().gt(0).lt(1).default(0.1),
+    /** `exposure`: aim each group's exposure share at its merit share or at its share of the items. */
+    exposureTarget: z.enum(exposureTargetNames).default('merit'),
     /** Candidates the re-ranker chooses the k results from. */
     candidates: z.number().int().min(10).max(1000).default(100),
     /** `user-group`: users with at least this many history items are the advantaged (active) group. */
     activeMinInteractions: z.number().int().min(1).default(50),
+    /**
+     * `user-group`: calibration λ (Steck 2018) of the disadvantaged users' lists while strength > 0;
+     * 0 leaves them as ranked. Choose it on a validation split (bench/fairness/run.ts does).
+     */
+    lift: z.number().min(0).max(1).default(0),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import type { FairnessPolicy, ItemGroupingName } from '../core/fairness-config.j
 import type { TrainedModel } from '../models/trained-model.js';
 import {
   type ItemGrouping,
+  itemShares,
   labelGrouping,
   newItemGrouping,
   popularityGrouping,
@@ -83,7 +84,9 @@ export function fairnessRerank(
       strength: policy.strength,
       alpha: policy.alpha,
       advantaged: history.size >= policy.activeMinInteractions,
+      lift: policy.lift,
       historyMix,
+      ...(policy.exposureTarget === 'items' ? { exposureTarget: itemShares(groups) } : {}),
     },
   );
   const picked = Array.from(order.subarray(0, Math.min(k, order.length)), (at) => candidates[at]!);

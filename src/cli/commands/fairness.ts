@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { itemGroupingNames, rerankerNames } from '../../core/fairness-config.js';
+import { exposureTargetNames, itemGroupingNames, rerankerNames } from '../../core/fairness-config.js';
 import { AisleError } from '../../core/errors.js';
 import { type DatasetFormat, datasetFormats, loadDataset } from '../../eval/datasets.js';
 import { type FairnessReport, runFairnessAudit } from '../../eval/fairness/audit.js';
@@ -21,6 +21,8 @@ const flagsSchema = z.object({
   itemGrouping: z.enum(itemGroupingNames),
   protectedGroup: z.string().min(1),
   alpha: z.coerce.number().gt(0).lt(1),
+  exposureTarget: z.enum(exposureTargetNames),
+  lift: z.coerce.number().min(0).max(1),
   candidates: z.coerce.number().int().min(1).max(10_000),
   k: z.coerce.number().int().min(1),
   seed: z.coerce.number().int(),
@@ -51,6 +53,12 @@ export function registerFairnessCommand(program: Command): void {
     )
     .option('--protected-group <label>', 'the item group fair-star protects', 'long-tail')
     .option('--alpha <a>', "significance of FA*IR's binomial test", '0.1')
+    .option(
+      '--exposure-target <name>',
+      "exposure: aim each item group's exposure at its share of the candidates' merit (merit) or of the catalogue's items (items)",
+      'merit',
+    )
+    .option('--lift <x>', "user-group: calibration strength of the disadvantaged users' lists, 0..1", '0')
     .option('--candidates <n>', 'candidates per user the re-ranker chooses from', '100')
     .option('--k <k>', 'cut-off', '10')
     .option('--seed <n>', 'seed of the split, the model and the bootstrap', '1')
@@ -85,6 +93,8 @@ export function registerFairnessCommand(program: Command): void {
                 itemGrouping: flags.itemGrouping,
                 protectedGroup: flags.protectedGroup,
                 alpha: flags.alpha,
+                exposureTarget: flags.exposureTarget,
+                lift: flags.lift,
               },
             }
           : {}),

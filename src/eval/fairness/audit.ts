@@ -1,4 +1,4 @@
-import type { ItemGroupingName, RerankerName } from '../../core/fairness-config.js';
+import type { ExposureTargetName, ItemGroupingName, RerankerName } from '../../core/fairness-config.js';
 import { AisleError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 import type { StoreSnapshot } from '../../models/data/from-store.js';
@@ -7,6 +7,7 @@ import { buildTrainingData } from '../../models/data/training-data.js';
 import { getModel } from '../../models/registry.js';
 import type { TrainingData } from '../../models/model.js';
 import type { Csr } from '../../matrix/csr.js';
+import { itemShares } from '../../rank/fairness/item-groups.js';
 import { type CandidateList, rerank } from '../../rank/fairness/rerank.js';
 import { catalogueStats, historyMatrix, relevantItems } from '../evaluate.js';
 import { listMetrics, userMetrics } from '../metrics/index.js';
@@ -27,6 +28,10 @@ export interface AuditRerank {
   /** The group `fair-star` protects (default `long-tail`). */
   protectedGroup?: string;
   alpha?: number;
+  /** `exposure`: aim at the groups' merit shares (default) or their shares of the items. */
+  exposureTarget?: ExposureTargetName;
+  /** `user-group`: calibration λ of the disadvantaged users' lists (default 0: unchanged). */
+  lift?: number;
 }
 
 export interface FairnessAuditOptions {
@@ -38,6 +43,17 @@ export interface FairnessAuditOptions {
   rerank?: AuditRerank;
   /** Candidates per user the re-ranker chooses from (default 100). */
   candidates?: number;
+  /**
+   * `final` (default): fit on the protocol's training split, audit its test split. `validation`:
+   * fit and audit inside the training split (the protocol's validation split), where re-ranker
+   * strengths are chosen without touching the test split.
+   */
+  split?: 'final' | 'validation';
+  /**
+   * With `split: 'validation'`: which validation split — 0 (default) the protocol's own, 1 … further
+   * independent re-splits of the training part (protocol `msr` only).
+   */
+  validationFold?: number;
   /** Share of most active users in the `active` group (Li et al. 2021: 5 %). */
   activeShare?: number;
   /** Bootstrap replicates of each gap's CI (default 1000). */
@@ -102,7 +118,16 @@ export async function prepareAudit(
   const { log, features } = snapshot;
   const depth = Math.max(options.k, options.candidates ?? 100);
   const pairs = pairTable(log);
-  const split = splitByProtocol(options.protocol, pairs, createRng(options.seed)).final;
+  const fold = options.validationFold ?? 0;
+  const splits = splitByProtocol(options.protocol, pairs, createRng(options.seed), {
+    validationFolds: fold + 1,
+  });
+  const split = options.split === 'validation' ? splits.validationFolds[fold] : splits.final;
+  if (!split)
+    throw new AisleError(
+      'INVALID_ARGUMENT',
+      `Protocol ${options.protocol} has no validation split ${fold}; only msr has more than one`,
+    );
   const data = buildTrainingData(selectEvents(log, eventsOfPairs(pairs, split.train)), features);
   const definition = getModel(options.model);
   const config = definition.configSchema.parse(options.config ?? {});
@@ -116,16 +141,20 @@ export async function prepareAudit(
   return { snapshot, options, data, histories, relevant, users, candidates };
 }
 
-/** The audit of prepared candidates, re-ranked by `reranker` first when given. */
-export function auditPrepared(prepared: PreparedAudit, reranker?: AuditRerank): FairnessReport {
-  const { snapshot, options, data, histories, relevant, users, candidates } = prepared;
-  const { log, features } = snapshot;
-  const { k, seed } = options;
-  const depth = Math.max(k, options.candidates ?? 100);
+/**
+ * Each test user's top-k list (item indices) from the prepared candidates, re-ranked by `reranker`
+ * when given, and the total time the re-ranker took, in milliseconds.
+ */
+export function auditLists(
+  prepared: PreparedAudit,
+  reranker?: AuditRerank,
+): { lists: Int32Array[]; rerankMs: number } {
+  const { snapshot, options, data, histories, users, candidates } = prepared;
+  const { features } = snapshot;
+  const { k } = options;
   const catalogue = catalogueStats(data);
   const itemGroupings = itemGroupingsOf(snapshot, catalogue);
   const activity = activityGrouping(data.interactions, options.activeShare ?? 0.05);
-
   let rerankMs = 0;
   const lists: Int32Array[] = [];
   const grouping = reranker ? itemGroupings[reranker.itemGrouping ?? 'popularity'] : undefined;
@@ -141,6 +170,8 @@ export function auditPrepared(prepared: PreparedAudit, reranker?: AuditRerank): 
       `No item group "${reranker.protectedGroup ?? 'long-tail'}" in ${grouping!.name}; groups: ${grouping!.labels.join(', ')}`,
     );
   const categories = features.categories.length;
+  const exposureTarget =
+    grouping && reranker?.exposureTarget === 'items' ? { exposureTarget: itemShares(grouping) } : {};
   for (let n = 0; n < users.length; n++) {
     const indices = candidates.indices[n]!;
     if (!reranker) {
@@ -169,11 +200,28 @@ export function auditPrepared(prepared: PreparedAudit, reranker?: AuditRerank): 
       strength: reranker.strength,
       alpha: reranker.alpha ?? 0.1,
       advantaged: activity.groupOf[users[n]!] === 0,
+      lift: reranker.lift ?? 0,
       historyMix,
+      ...exposureTarget,
     });
     rerankMs += performance.now() - started;
     lists.push(Int32Array.from(order.subarray(0, k), (position) => indices[position]!));
   }
+
+  return { lists, rerankMs };
+}
+
+/** The audit of prepared candidates, re-ranked by `reranker` first when given. */
+export function auditPrepared(prepared: PreparedAudit, reranker?: AuditRerank): FairnessReport {
+  const { snapshot, options, data, relevant, users } = prepared;
+  const { log } = snapshot;
+  const { k, seed } = options;
+  const depth = Math.max(k, options.candidates ?? 100);
+  const catalogue = catalogueStats(data);
+  const itemGroupings = itemGroupingsOf(snapshot, catalogue);
+  const activity = activityGrouping(data.interactions, options.activeShare ?? 0.05);
+
+  const { lists, rerankMs } = auditLists(prepared, reranker);
 
   const perUser: Record<string, Float64Array> = {};
   for (const metric of userMetrics) {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../core/rng.js';
-import { labelGrouping, newItemGrouping, popularityGrouping } from '../../rank/fairness/item-groups.js';
+import {
+  itemShares,
+  labelGrouping,
+  newItemGrouping,
+  popularityGrouping,
+} from '../../rank/fairness/item-groups.js';
 import type { UserGrouping } from '../user-groups.js';
 import { bootstrapGap, quantile } from './bootstrap.js';
 import { exposureAudit, itemExposure } from './exposure.js';
@@ -54,6 +59,12 @@ describe('exposure audit', () => {
 });
 
 describe('item groupings', () => {
+  it('gives each group its share of the grouped items (the equal-exposure target)', () => {
+    const grouping = labelGrouping('seller', ['a', 'b', 'a', '', 'a', 'b']);
+    expect([...itemShares(grouping)]).toEqual([0.6, 0.4]); // the unknown item is left out
+    expect([...itemShares(labelGrouping('seller', ['', '']))]).toEqual([]);
+  });
+
   it('puts the top 20 % most popular items in the head', () => {
     const grouping = popularityGrouping([5, 50, 1, 2, 3, 4, 0, 9, 8, 7]);
     expect([...grouping.groupOf]).toEqual([1, 0, 1, 1, 1, 1, 1, 0, 1, 1]);

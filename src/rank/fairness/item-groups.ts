@@ -6,6 +6,22 @@ export interface ItemGrouping {
 }
 
 /**
+ * Each group's share of the grouped items (items of group −1 left out): the exposure shares under
+ * which every group's items are equally visible, the `exposure` re-ranker's `items` target.
+ */
+export function itemShares(grouping: ItemGrouping): Float64Array {
+  const shares = new Float64Array(grouping.labels.length);
+  let total = 0;
+  for (const group of grouping.groupOf)
+    if (group >= 0) {
+      shares[group]!++;
+      total++;
+    }
+  if (total > 0) for (let group = 0; group < shares.length; group++) shares[group]! /= total;
+  return shares;
+}
+
+/**
  * Popular vs long tail: the top 20 % of items by popularity are `popular`, the rest `long-tail`
  * (the split APLT uses, Abdollahpouri et al. 2019).
  */

@@ -18,8 +18,19 @@ export interface RerankOptions {
   alpha?: number;
   /** `user-group`: whether this user is in the advantaged group. */
   advantaged?: boolean;
-  /** `calibration`: the user's history category mix, indexed like `CandidateList.category`. */
+  /**
+   * `user-group`: calibration λ of a disadvantaged user's list (0 = unchanged, the default); needs
+   * `category` and `historyMix`.
+   */
+  lift?: number;
+  /** `calibration` (and `user-group` with a lift): the user's history category mix, indexed like `CandidateList.category`. */
   historyMix?: Float64Array;
+  /**
+   * `exposure`: the share of the list's exposure each item group should get, indexed like
+   * `CandidateList.group` (e.g. the groups' shares of the catalogue's items: equal exposure per
+   * item). Default: each group's share of the candidates' merit.
+   */
+  exposureTarget?: Float64Array;
 }
 
 /** The arrays of `CandidateList` each re-ranker reads; a missing one is a caller error. */
@@ -47,13 +58,43 @@ export function rerank(name: RerankerName, list: CandidateList, options: RerankO
         field,
       });
   const { k, strength } = options;
+  const lift = options.lift ?? 0;
+  if (name === 'user-group' && lift > 0 && strength > 0 && !options.advantaged) {
+    if (!list.category)
+      throw new AisleError(
+        'INVALID_ARGUMENT',
+        `The ${name} re-ranker with a lift needs each candidate's category`,
+        {
+          reranker: name,
+          field: 'category',
+        },
+      );
+    if (!options.historyMix)
+      throw new AisleError(
+        'INVALID_ARGUMENT',
+        `The ${name} re-ranker with a lift needs the user history mix`,
+        {
+          reranker: name,
+        },
+      );
+  }
   switch (name) {
     case 'fair-star':
       return fairStarRerank(list, { k, proportion: Math.min(strength, 0.99), alpha: options.alpha ?? 0.1 });
     case 'exposure':
-      return exposureMeritRerank(list, { k, strength });
+      return exposureMeritRerank(list, {
+        k,
+        strength,
+        ...(options.exposureTarget ? { target: options.exposureTarget } : {}),
+      });
     case 'user-group':
-      return userGroupRerank(list, { k, strength, advantaged: options.advantaged ?? false });
+      return userGroupRerank(list, {
+        k,
+        strength,
+        advantaged: options.advantaged ?? false,
+        lift,
+        ...(options.historyMix ? { historyMix: options.historyMix } : {}),
+      });
     case 'calibration':
       if (!options.historyMix)
         throw new AisleError('INVALID_ARGUMENT', 'The calibration re-ranker needs the user history mix', {

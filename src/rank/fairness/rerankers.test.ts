@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rerankerNames } from '../../core/fairness-config.js';
 import { type Rng, createRng } from '../../core/rng.js';
-import { calibrationKl, calibrationObjective } from './calibration.js';
+import { calibrationKl, calibrationObjective, calibrationRerank } from './calibration.js';
 import type { CandidateList } from './candidate-list.js';
 import { exposureDeficits } from './exposure-merit.js';
 import {
@@ -129,6 +129,80 @@ describe('fairness re-rankers on hand-made lists', () => {
     expect([...rerank('exposure', list, { k: 3, strength: 0 }).order.subarray(0, 3)]).toEqual([0, 1, 2]);
   });
 
+  it('user-group demotes an advantaged user’s best item step by step, by hand', () => {
+    // rel = (1, 0.5, 0), k = 2, w = (1, 1/log2 3 = 0.631): ideal 1.315. The chain: [0, 1] 1.315 →
+    // swap [1, 0] 1.131 → replace [1, 2] 0.5 → swap [2, 1] 0.315 (the lowest any two can do).
+    const list: CandidateList = { scores: Float64Array.from([1, 0.5, 0]) };
+    const at = (strength: number) => [
+      ...rerank('user-group', list, { k: 2, strength, advantaged: true }).order,
+    ];
+    expect(at(0.2)).toEqual([1, 0, 2]); // target 1.052: 1.131 is closest
+    expect(at(0.6)).toEqual([1, 2, 0]); // target 0.526: 0.5 is closest
+    expect(at(1)).toEqual([2, 1, 0]); // target 0: the chain's end
+    expect(at(0.05)).toEqual([0, 1, 2]); // target 1.250: the model's order is closest
+    // k = 1 walks by replacement only.
+    expect([...rerank('user-group', list, { k: 1, strength: 0.6, advantaged: true }).order]).toEqual([
+      1, 0, 2,
+    ]);
+  });
+
+  it('user-group lifts a disadvantaged user’s list by calibration, only while the strength is above 0', () => {
+    const list: CandidateList = {
+      scores: Float64Array.from([1, 0.99, 0.98, 0.5]),
+      category: Int32Array.from([0, 0, 0, 1]),
+    };
+    const historyMix = Float64Array.from([0.5, 0.5]);
+    const lifted = rerank('user-group', list, {
+      k: 2,
+      strength: 0.4,
+      advantaged: false,
+      lift: 0.9,
+      historyMix,
+    });
+    expect([...lifted.order]).toEqual([
+      ...calibrationRerank(list, { k: 2, strength: 0.9, historyMix }).order,
+    ]);
+    expect([...lifted.order.subarray(0, 2)].sort()).toEqual([0, 3]);
+    expect(lifted.moved[3]).toBe(1);
+    const still = rerank('user-group', list, { k: 2, strength: 0, advantaged: false, lift: 0.9, historyMix });
+    expect(still.moved.every((flag) => flag === 0)).toBe(true);
+    const none = rerank('user-group', list, { k: 2, strength: 0.4, advantaged: false, historyMix });
+    expect(none.moved.every((flag) => flag === 0)).toBe(true);
+    // An advantaged user is levelled down whatever the lift.
+    expect([
+      ...rerank('user-group', list, { k: 2, strength: 0.4, advantaged: true, lift: 0.9, historyMix }).order,
+    ]).toEqual([...rerank('user-group', list, { k: 2, strength: 0.4, advantaged: true }).order]);
+    expect(() =>
+      rerank(
+        'user-group',
+        { scores: list.scores },
+        { k: 2, strength: 0.4, advantaged: false, lift: 0.5, historyMix },
+      ),
+    ).toThrow(/category/);
+    expect(() => rerank('user-group', list, { k: 2, strength: 0.4, advantaged: false, lift: 0.5 })).toThrow(
+      /history mix/,
+    );
+  });
+
+  it('exposure aims at a given target share instead of merit when one is given', () => {
+    // rel = (1, 0.667, 0.333, 0): group 1 has almost no merit, so merit keeps the model's order; with
+    // target (0.5, 0.5), position 2's deficits are 0.5·1.631 − 1 = −0.18 (group 0) and 0.82 (group 1).
+    const list: CandidateList = {
+      scores: Float64Array.from([1, 0.9, 0.8, 0.7]),
+      group: Int32Array.from([0, 0, 0, 1]),
+    };
+    expect([...rerank('exposure', list, { k: 2, strength: 1 }).order]).toEqual([0, 1, 2, 3]);
+    const target = Float64Array.from([0.5, 0.5]);
+    expect([...rerank('exposure', list, { k: 2, strength: 1, exposureTarget: target }).order]).toEqual([
+      0, 3, 1, 2,
+    ]);
+    // Renormalised over the groups among the candidates: a third, absent group changes nothing.
+    const wider = Float64Array.from([0.25, 0.25, 0.5]);
+    expect([...rerank('exposure', list, { k: 2, strength: 1, exposureTarget: wider }).order]).toEqual([
+      0, 3, 1, 2,
+    ]);
+  });
+
   it('rejects a list without the facts the re-ranker needs', () => {
     expect(() => rerank('fair-star', { scores: Float64Array.from([1]) }, { k: 1, strength: 0.5 })).toThrow(
       /protectedFlag/,
@@ -147,7 +221,15 @@ describe('re-ranker properties (200 seeded random lists each)', () => {
         const n = 5 + rng.int(120);
         const list = randomList(rng, n);
         const k = 1 + rng.int(20);
-        const options = { k, strength: rng.next(), alpha: 0.1, advantaged: true, historyMix: mixOf(rng, 5) };
+        const options = {
+          k,
+          strength: rng.next(),
+          alpha: 0.1,
+          advantaged: rng.next() < 0.5,
+          lift: rng.next() < 0.5 ? 0 : rng.next(),
+          historyMix: mixOf(rng, 5),
+          ...(rng.next() < 0.5 ? { exposureTarget: mixOf(rng, 3) } : {}),
+        };
         const { order, moved } = rerank(name, list, options);
         expect(isPermutation(order, n)).toBe(true);
         for (let position = 0; position < n; position++)
@@ -245,6 +327,49 @@ describe('re-ranker properties (200 seeded random lists each)', () => {
       const { order } = rerank('user-group', list, { k: 10, strength, advantaged: true });
       const ratio = expectedDcg(list, order, 10) / expectedDcg(list, identity, 10);
       expect(Math.abs(ratio - (1 - strength))).toBeLessThan(0.05);
+    }
+  });
+  it('exposure at full strength keeps every group within one top position of a given target share', () => {
+    let checked = 0;
+    for (const seed of cases) {
+      const rng = createRng(seed);
+      const k = 5 + rng.int(15);
+      const list = randomList(rng, 100, 3);
+      if ([0, 1, 2].some((g) => list.group!.filter((value) => value === g).length < k)) continue;
+      checked++;
+      const target = mixOf(rng, 3);
+      const { order } = rerank('exposure', list, { k, strength: 1, exposureTarget: target });
+      for (const deficit of exposureDeficits(list, order, k, target))
+        expect(deficit).toBeLessThanOrEqual(1 + 1e-9);
+    }
+    expect(checked).toBeGreaterThan(150);
+  });
+
+  it('user-group lowers an advantaged list’s expected DCG monotonically as the strength grows', () => {
+    for (const seed of cases) {
+      const rng = createRng(seed);
+      const list = randomList(rng, 5 + rng.int(120));
+      const k = 1 + rng.int(20);
+      let previous = Number.POSITIVE_INFINITY;
+      for (let strength = 0; strength <= 1.0001; strength += 0.05) {
+        const { order } = rerank('user-group', list, { k, strength, advantaged: true });
+        const dcg = expectedDcg(list, order, k);
+        expect(dcg).toBeLessThanOrEqual(previous + 1e-12);
+        previous = dcg;
+      }
+    }
+  });
+
+  it('user-group gives a disadvantaged user exactly the calibrated list at its lift', () => {
+    for (const seed of cases) {
+      const rng = createRng(seed);
+      const list = randomList(rng, 100);
+      const historyMix = mixOf(rng, 5);
+      const lift = rng.next();
+      const options = { k: 10, strength: 0.01 + rng.next(), advantaged: false, lift, historyMix };
+      expect([...rerank('user-group', list, options).order]).toEqual([
+        ...calibrationRerank(list, { k: 10, strength: lift, historyMix }).order,
+      ]);
     }
   });
 });
