@@ -66,6 +66,32 @@ describe('evaluation protocols', () => {
     },
   );
 
+  it('msr: extra validation folds are independent re-splits of the training part and leave the final split as it was', () => {
+    const one = splitByProtocol('msr', pairs, createRng(5));
+    const three = splitByProtocol('msr', pairs, createRng(5), { validationFolds: 3 });
+    expect(three.final).toEqual(one.final);
+    expect(three.validation).toEqual(one.validation);
+    expect(one.validationFolds).toHaveLength(1);
+    expect(three.validationFolds).toHaveLength(3);
+    expect(three.validationFolds[0]).toBe(three.validation);
+    for (const fold of three.validationFolds) {
+      expectDisjoint(fold);
+      for (let p = 0; p < pairs.count; p++) {
+        // Every fold splits exactly the final training pairs; none sees a test pair.
+        expect(fold.train[p]! + fold.test[p]!).toBe(three.final.train[p]);
+      }
+    }
+    expect(three.validationFolds[1]!.test).not.toEqual(three.validationFolds[2]!.test);
+  });
+
+  it.each(['recbole', 'temporal', 'leave-last-out', 'strong'] as const)(
+    '%s: keeps its one validation split whatever fold count is asked for',
+    (name) => {
+      const splits = splitByProtocol(name, pairs, createRng(5), { validationFolds: 3 });
+      expect(splits.validationFolds).toEqual([splits.validation]);
+    },
+  );
+
   it('msr: per user the first round(0.75·n) pairs (half to even) train', () => {
     const split = splitByProtocol('msr', pairs, createRng(3)).final;
     for (let u = 0; u < log.userIds.length; u++) {

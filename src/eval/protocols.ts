@@ -17,6 +17,12 @@ export interface Split {
 export interface ProtocolSplits {
   final: Split;
   validation: Split;
+  /**
+   * Every validation split the tuner averages over: `validation` first, then (for `msr`) further
+   * independent 75/25 re-splits of the training part, so the choice of hyper-parameters rests less on
+   * one random split. All inside `final.train`.
+   */
+  validationFolds: Split[];
   /** Pairs the protocol kept at all (filters such as RecBole's rating ≥ 3 and 10-core). */
   kept: Uint8Array;
 }
@@ -36,12 +42,31 @@ export type ProtocolName = (typeof protocolNames)[number];
  * - `strong`: strong generalisation — 80 % of users train; of the other users, half validate and
  *   half test, each with 80 % of their pairs as the history given at scoring time, 20 % to find.
  */
-export function splitByProtocol(name: ProtocolName, pairs: PairTable, rng: Rng): ProtocolSplits {
+export function splitByProtocol(
+  name: ProtocolName,
+  pairs: PairTable,
+  rng: Rng,
+  options: { validationFolds?: number } = {},
+): ProtocolSplits {
+  const splits = splitOnce(name, pairs, rng);
+  const folds = options.validationFolds ?? 1;
+  if (name === 'msr')
+    // Drawn after the final and first validation split, so those do not depend on the fold count.
+    for (let fold = 1; fold < folds; fold++)
+      splits.validationFolds.push(stratified(pairs, splits.final.train, 0.75, rng));
+  return splits;
+}
+
+function splitOnce(name: ProtocolName, pairs: PairTable, rng: Rng): ProtocolSplits {
   const all = new Uint8Array(pairs.count).fill(1);
+  const withFolds = (splits: Omit<ProtocolSplits, 'validationFolds'>): ProtocolSplits => ({
+    ...splits,
+    validationFolds: [splits.validation],
+  });
   switch (name) {
     case 'msr': {
       const final = stratified(pairs, all, 0.75, rng);
-      return { final, validation: stratified(pairs, final.train, 0.75, rng), kept: all };
+      return withFolds({ final, validation: stratified(pairs, final.train, 0.75, rng), kept: all });
     }
     case 'recbole': {
       const kept = kCore(pairs, ratingAtLeast(pairs, 3), 10);
@@ -50,18 +75,18 @@ export function splitByProtocol(name: ProtocolName, pairs: PairTable, rng: Rng):
         Uint8Array,
         Uint8Array,
       ];
-      return { final: { train, test }, validation: { train, test: validation }, kept };
+      return withFolds({ final: { train, test }, validation: { train, test: validation }, kept });
     }
     case 'temporal': {
       const final = temporal(pairs, all, 0.8);
-      return { final, validation: temporal(pairs, final.train, 0.8), kept: all };
+      return withFolds({ final, validation: temporal(pairs, final.train, 0.8), kept: all });
     }
     case 'leave-last-out': {
       const final = leaveLastOut(pairs, all);
-      return { final, validation: leaveLastOut(pairs, final.train), kept: all };
+      return withFolds({ final, validation: leaveLastOut(pairs, final.train), kept: all });
     }
     case 'strong':
-      return strongGeneralisation(pairs, rng);
+      return withFolds(strongGeneralisation(pairs, rng));
   }
 }
 
@@ -193,7 +218,7 @@ function leaveLastOut(pairs: PairTable, within: Uint8Array): Split {
   return { train, test };
 }
 
-function strongGeneralisation(pairs: PairTable, rng: Rng): ProtocolSplits {
+function strongGeneralisation(pairs: PairTable, rng: Rng): Omit<ProtocolSplits, 'validationFolds'> {
   const order = rng.shuffle(Array.from({ length: users(pairs) }, (_, u) => u));
   const trainUsers = Math.round(order.length * 0.8);
   const validationUsers = Math.round(order.length * 0.1);

@@ -16,8 +16,13 @@ export interface RunOptions {
   tune?: boolean;
   k: number;
   seed: number;
+  /** Validation splits to average each tuning trial over (random-split protocols; default 3). */
+  validationFolds?: number;
   onProgress?: (message: string) => void;
 }
+
+/** Three re-splits: the mean ranks configs like the test split does; one split is too noisy (docs/evaluation.md). */
+export const DEFAULT_VALIDATION_FOLDS = 3;
 
 /** The JSON `aisle eval --json` prints. */
 export interface EvaluationReport {
@@ -44,7 +49,9 @@ export interface EvaluationReport {
 export async function runEvaluation(snapshot: StoreSnapshot, options: RunOptions): Promise<EvaluationReport> {
   const { log, features } = snapshot;
   const pairs = pairTable(log);
-  const splits = splitByProtocol(options.protocol, pairs, createRng(options.seed));
+  const splits = splitByProtocol(options.protocol, pairs, createRng(options.seed), {
+    validationFolds: options.validationFolds ?? DEFAULT_VALIDATION_FOLDS,
+  });
   let config = options.config ?? {};
   let tuning: EvaluationReport['tuning'];
   if (options.tune) {
@@ -55,6 +62,7 @@ export async function runEvaluation(snapshot: StoreSnapshot, options: RunOptions
       features,
       pairs,
       validation: splits.validation,
+      validationFolds: splits.validationFolds,
       model: options.model,
       config,
       k: options.k,

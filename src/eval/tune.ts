@@ -12,12 +12,18 @@ export interface TuneInput {
   pairs: PairTable;
   /** The protocol's validation split: the test split is never seen here. */
   validation: Split;
+  /**
+   * Further validation splits (ProtocolSplits.validationFolds, `validation` among them): each trial's
+   * score is the mean NDCG over all of them, which ranks configs more like the test split does than
+   * one random split (docs/evaluation.md, tuning).
+   */
+  validationFolds?: readonly Split[];
   model: string;
   /** Starting point (defaults fill the rest); for a blend, the components to tune. */
   config?: Record<string, unknown>;
   k: number;
   seed: number;
-  /** Coordinate-search rounds over the model's search space. */
+  /** Coordinate-search rounds over the model's search space (default 3; stops early when a round changes nothing). */
   rounds?: number;
   onTrial?: (trial: Trial) => void;
 }
@@ -25,8 +31,32 @@ export interface TuneInput {
 export interface Trial {
   model: string;
   config: Record<string, unknown>;
-  /** NDCG@k on the validation split. */
+  /** NDCG@k on the validation split (the mean over the validation folds). */
   score: number;
+}
+
+/** Mean NDCG@k of a config over the validation folds. */
+async function validationScore(
+  input: TuneInput,
+  model: string,
+  config: Record<string, unknown>,
+): Promise<number> {
+  const folds = input.validationFolds?.length ? input.validationFolds : [input.validation];
+  let total = 0;
+  for (const split of folds) {
+    const result = await evaluateModel({
+      log: input.log,
+      features: input.features,
+      pairs: input.pairs,
+      split,
+      model,
+      config,
+      ks: [input.k],
+      seed: input.seed,
+    });
+    total += result.metrics[`ndcg@${input.k}`]!;
+  }
+  return total / folds.length;
 }
 
 export interface TuneResult {
@@ -36,7 +66,7 @@ export interface TuneResult {
 }
 
 /** Blend weights the tuner tries for each component after the first (whose weight stays 1). */
-const BLEND_WEIGHTS = [0, 0.25, 0.5, 1, 2, 4] as const;
+const BLEND_WEIGHTS = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4] as const;
 
 /**
  * Tunes hyper-parameters on the validation split by coordinate search: starting from the given
@@ -53,17 +83,7 @@ export async function tuneModel(input: TuneInput): Promise<TuneResult> {
     const key = JSON.stringify(config);
     const known = cache.get(key);
     if (known !== undefined) return known;
-    const result = await evaluateModel({
-      log: input.log,
-      features: input.features,
-      pairs: input.pairs,
-      split: input.validation,
-      model: input.model,
-      config,
-      ks: [input.k],
-      seed: input.seed,
-    });
-    const score = result.metrics[`ndcg@${input.k}`]!;
+    const score = await validationScore(input, input.model, config);
     cache.set(key, score);
     const trial = { model: input.model, config, score };
     trials.push(trial);
@@ -72,7 +92,7 @@ export async function tuneModel(input: TuneInput): Promise<TuneResult> {
   };
   let best = definition.configSchema.parse(input.config ?? {}) as Record<string, unknown>;
   let bestScore = await evaluate(best);
-  for (let round = 0; round < (input.rounds ?? 2); round++) {
+  for (let round = 0; round < (input.rounds ?? 3); round++) {
     let improved = false;
     for (const [name, values] of Object.entries(definition.searchSpace) as [string, readonly unknown[]][]) {
       for (const value of values) {
@@ -103,24 +123,14 @@ async function tuneBlend(input: TuneInput): Promise<TuneResult> {
   }
   let best: BlendConfig = { ...start, components };
   const score = async (config: BlendConfig): Promise<number> => {
-    const result = await evaluateModel({
-      log: input.log,
-      features: input.features,
-      pairs: input.pairs,
-      split: input.validation,
-      model: 'blend',
-      config: config as unknown as Record<string, unknown>,
-      ks: [input.k],
-      seed: input.seed,
-    });
-    const value = result.metrics[`ndcg@${input.k}`]!;
+    const value = await validationScore(input, 'blend', config as unknown as Record<string, unknown>);
     const trial = { model: 'blend', config: config as unknown as Record<string, unknown>, score: value };
     trials.push(trial);
     input.onTrial?.(trial);
     return value;
   };
   let bestScore = await score(best);
-  for (let round = 0; round < (input.rounds ?? 2); round++) {
+  for (let round = 0; round < (input.rounds ?? 3); round++) {
     let improved = false;
     for (let c = 1; c < best.components.length; c++) {
       for (const weight of BLEND_WEIGHTS) {

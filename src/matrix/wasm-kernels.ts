@@ -40,6 +40,8 @@ interface DenseExports {
     out: number,
   ): void;
   factorGram(f: number, rows: number, d: number, g: number): void;
+  lowerSolveRows(l: number, x: number, count: number, d: number): void;
+  upperSolveTransposed(l: number, x: number, d: number): void;
   ialsHalfStep(
     indptr: number,
     indices: number,
@@ -348,6 +350,62 @@ export class WasmKernels {
     } finally {
       this.reset();
     }
+  }
+
+  /**
+   * One user's exact iALS fold-in: A = base + Σ_h s_h·f_h·f_hᵀ (base = α₀·HᵀH + λ·I, s_h = c_h − α₀),
+   * factored A = L·Lᵀ, and the factors w = A⁻¹·rhs. `historyT` and `scaledT` are the history's
+   * factors transposed (d × n; `scaledT` multiplied by −s_h, as gemmNT subtracts). Returns undefined
+   * when A is not positive definite. The products and the factorisation run with SIMD over doubles.
+   */
+  ialsSystem(
+    base: Float64Array,
+    historyT: Float64Array,
+    scaledT: Float64Array,
+    rhs: Float64Array,
+    d: number,
+    n: number,
+  ): { cholesky: Float64Array; factors: Float64Array } | undefined {
+    const a = this.alloc(d * d * 8);
+    const h = this.alloc(Math.max(8, historyT.byteLength));
+    const s = this.alloc(Math.max(8, scaledT.byteLength));
+    const x = this.alloc(d * 8);
+    try {
+      this.f64(a, d * d).set(base);
+      this.f64(h, historyT.length).set(historyT);
+      this.f64(s, scaledT.length).set(scaledT);
+      this.f64(x, d).set(rhs);
+      if (n > 0) this.kernels.gemmNT(d, d, n, h, n, s, n, a, d);
+      if (this.kernels.potrf(a, d, d, 32) !== 0) return undefined;
+      this.kernels.lowerSolveRows(a, x, 1, d);
+      this.kernels.upperSolveTransposed(a, x, d);
+      return { cholesky: Float64Array.from(this.f64(a, d * d)), factors: Float64Array.from(this.f64(x, d)) };
+    } finally {
+      this.reset();
+    }
+  }
+
+  /** Each row x of `rows` (count × d) solved as L⁻¹·x, L lower-triangular (d × d, from ialsSystem). */
+  lowerSolveRows(cholesky: Float64Array, rows: Float64Array, count: number, d: number): Float64Array {
+    const l = this.alloc(d * d * 8);
+    const x = this.alloc(Math.max(8, count * d * 8));
+    try {
+      this.f64(l, d * d).set(cholesky);
+      this.f64(x, count * d).set(rows.subarray(0, count * d));
+      this.kernels.lowerSolveRows(l, x, count, d);
+      return Float64Array.from(this.f64(x, count * d));
+    } finally {
+      this.reset();
+    }
+  }
+
+  /** A·Bᵀ (row-major float64; A m×k, B n×k) into a new m×n array. */
+  crossRows(a: Float64Array, b: Float64Array, m: number, n: number, k: number): Float64Array {
+    const c = new Float64Array(m * n);
+    if (m === 0 || n === 0) return c;
+    this.gemmNT(a, b, c, m, n, k);
+    for (let i = 0; i < c.length; i++) c[i] = -c[i]!;
+    return c;
   }
 
   /** Copies a rows × d float32 matrix in with its rows padded to `padded` columns of zeros. */

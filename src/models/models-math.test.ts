@@ -65,7 +65,7 @@ describe('EASE', () => {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         const expected = i === j ? 0 : -p[i]![j]! / p[j]![j]!;
-        expect(model.b[i * n + j]).toBeCloseTo(expected, 5);
+        expect(model.weightOf(i, j)).toBeCloseTo(expected, 5);
       }
     }
   });
@@ -81,21 +81,80 @@ describe('EASE', () => {
     for (let pass = 0; pass < 2; pass++) {
       model.score(history, scores); // the second call reuses the pinned matrix
       for (let j = 0; j < n; j++) {
-        const expected = [1, 4, 7].reduce((sum, i) => sum + model.b[i * n + j]!, 0);
+        const expected = [1, 4, 7].reduce((sum, i) => sum + model.weightOf(i, j), 0);
         expect(scores[j]).toBeCloseTo(expected, 5);
         const explained = model.explain(history, j).reduce((sum, c) => sum + c.weight, 0);
         expect(explained).toBeCloseTo(scores[j]!, 5);
       }
     }
   });
+
+  it('fits only the items with interactions: the others score 0, and the rest equal the full fit', async () => {
+    // Items 10–14 are in the catalogue but nobody took them.
+    const events: Event[] = [];
+    for (let u = 0; u < 20; u++) {
+      const side = u < 10 ? 0 : 5;
+      for (let i = side; i < side + 5; i++)
+        if (i !== side + (u % 5))
+          events.push({
+            userId: `u${u}`,
+            itemId: `i${i}`,
+            type: 'purchase',
+            timestamp: 1_000_000 + u * 100 + i,
+          });
+    }
+    const wide = data(events, 15);
+    const narrow = checkerboard();
+    const config = easeConfigSchema.parse({ lambda: 3 });
+    const sparse = (await easeModel.fit(wide, config, { rng: createRng(1) })) as EaseRecommender;
+    const dense = (await easeModel.fit(narrow, config, { rng: createRng(1) })) as EaseRecommender;
+    expect(sparse.itemCount).toBe(15);
+    expect(sparse.b).toHaveLength(10 * 10);
+    const history = { items: Int32Array.of(1, 3, 12), weights: Float32Array.of(1, 1, 1) };
+    const wideScores = new Float32Array(15);
+    sparse.score(history, wideScores);
+    const narrowScores = new Float32Array(10);
+    dense.score({ items: Int32Array.of(1, 3), weights: Float32Array.of(1, 1) }, narrowScores);
+    for (let j = 0; j < 10; j++) expect(wideScores[j]).toBeCloseTo(narrowScores[j]!, 5);
+    for (let j = 10; j < 15; j++) expect(wideScores[j]).toBe(0);
+    expect(sparse.explain(history, 12)).toEqual([]);
+    expect([...sparse.similarItems(2, 20).indices].every((item) => item < 10)).toBe(true);
+    // Batched scoring and a saved and reloaded model agree with the single-history path.
+    const batch = new Float32Array(15);
+    sparse.scoreBatch(
+      { rows: 1, cols: 15, indptr: Int32Array.of(0, 3), indices: history.items, data: history.weights },
+      batch,
+    );
+    const reloaded = easeModel.load(decodeArtifact(encodeArtifact(sparse.toArtifact())));
+    const again = new Float32Array(15);
+    reloaded.score(history, again);
+    for (let j = 0; j < 15; j++) {
+      expect(batch[j]).toBeCloseTo(wideScores[j]!, 5);
+      expect(again[j]).toBeCloseTo(wideScores[j]!, 6);
+    }
+  });
+
+  it('with valueExponent, enters each summed weight as w^p in the fit and in every score', async () => {
+    const training = checkerboard();
+    const rooted = (await easeModel.fit(
+      training,
+      easeConfigSchema.parse({ lambda: 3, binary: false, valueExponent: 0.5 }),
+      { rng: createRng(1) },
+    )) as EaseRecommender;
+    const history = { items: Int32Array.of(1, 4), weights: Float32Array.of(4, 9) };
+    const scores = new Float32Array(10);
+    rooted.score(history, scores);
+    for (let j = 0; j < 10; j++)
+      expect(scores[j]).toBeCloseTo(2 * rooted.weightOf(1, j) + 3 * rooted.weightOf(4, j), 5);
+  });
 });
 
 describe('iALS', () => {
-  it('lowers its training loss every iteration', () => {
+  it.each([0, 1])('lowers its training loss every iteration (confidence base %d)', (confidenceBase) => {
     const trace = { losses: [] as number[] };
     fitIals(
       checkerboard(),
-      ialsConfigSchema.parse({ factors: 4, iterations: 10, cgSteps: 8 }),
+      ialsConfigSchema.parse({ factors: 4, iterations: 10, cgSteps: 8, confidenceBase }),
       createRng(3),
       undefined,
       trace,

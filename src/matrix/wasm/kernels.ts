@@ -394,3 +394,27 @@ export function gemmNT32(m: i32, n: i32, d: i32, a: usize, b: usize, c: usize): 
     for (; j < n; j++) store<f32>(ci + (<usize>j << 2), dot32(ai, b + ((<usize>j * <usize>d) << 2), d));
   }
 }
+
+/**
+ * Forward substitution for many right-hand sides: each row x of X (count × d, row-major) becomes
+ * L⁻¹·x, L the lower-triangular factor `potrf` leaves in `l` (d × d). Each step is a contiguous dot
+ * product of a row of L with the solved part of x.
+ */
+export function lowerSolveRows(l: usize, x: usize, count: i32, d: i32): void {
+  for (let r = 0; r < count; r++) {
+    const row = x + ((<usize>r * <usize>d) << 3);
+    for (let i = 0; i < d; i++) {
+      const p = row + (<usize>i << 3);
+      store<f64>(p, (load<f64>(p) - dot(at(l, i, d, 0), row, i)) / load<f64>(at(l, i, d, i)));
+    }
+  }
+}
+
+/** Back substitution x ← L⁻ᵀ·x for one vector, L as `potrf` leaves it (d × d). */
+export function upperSolveTransposed(l: usize, x: usize, d: i32): void {
+  for (let i = d - 1; i >= 0; i--) {
+    let s = load<f64>(x + (<usize>i << 3));
+    for (let k = i + 1; k < d; k++) s -= load<f64>(at(l, k, d, i)) * load<f64>(x + (<usize>k << 3));
+    store<f64>(x + (<usize>i << 3), s / load<f64>(at(l, i, d, i)));
+  }
+}

@@ -31,9 +31,8 @@ export const blendConfigSchema = z
       .array(blendComponentSchema)
       .min(1)
       .default([
-        { model: 'ials', config: {}, weight: 1 },
-        { model: 'ease', config: {}, weight: 0.5 },
-        { model: 'rp3beta', config: {}, weight: 0.25 },
+        { model: 'ease', config: {}, weight: 1 },
+        { model: 'ials', config: {}, weight: 1.5 },
       ]),
     /** Fallback for users with no usable history: popularity, fitted alongside. */
     coldStart: z.enum(['popularity', 'none']).default('popularity'),
