@@ -179,6 +179,22 @@ export function runStoreContract(
       });
     });
 
+    it("tells the latest seq of a user's events, which moves with every append of theirs only", async () => {
+      expect(await store.latestUserEventSeq('u1')).toBe(0);
+      const batch = await store.beginBatch('test', 'event');
+      await store.appendEvents([event('u1', 'i1', 1000), event('u2', 'i1', 1500)], batch);
+      const first = await store.latestUserEventSeq('u1');
+      const history = await store.userEvents('u1');
+      expect(first).toBe(Math.max(...history.map((entry) => entry.seq)));
+      await store.appendEvents([event('u2', 'i2', 2000)], batch);
+      expect(await store.latestUserEventSeq('u1')).toBe(first);
+      // An older event arriving late still gets a new, higher seq.
+      await store.appendEvents([event('u1', 'i3', 500)], batch);
+      expect(await store.latestUserEventSeq('u1')).toBeGreaterThan(first);
+      await store.deleteUser('u1');
+      expect(await store.latestUserEventSeq('u1')).toBe(0);
+    });
+
     it('follows the event log by sequence number', async () => {
       const batch = await store.beginBatch('test', 'event');
       await store.appendEvents(

@@ -12,10 +12,12 @@ import { getModel } from '../../src/models/registry.js';
  * top reasons are removed from the history one at a time. One JSON line per (data set, model).
  *
  * Usage: node --import tsx bench/explain/fidelity.ts [--users 500] [--models blend,ease] [--datasets ml-100k]
+ *   [--configs '{"blend": {...}}']   model configs (defaults fill the rest; e.g. the tuned ones)
  */
 const datasets = process.env['AISLE_DATASETS'] ?? join(process.cwd(), '..', 'shared', 'datasets');
 const users = Number(argument('users') ?? 500);
 const models = (argument('models') ?? 'blend,ease,ials,itemknn,rp3beta').split(',');
+const configs = JSON.parse(argument('configs') ?? '{}') as Record<string, unknown>;
 
 function argument(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -33,7 +35,9 @@ for (const name of (argument('datasets') ?? 'ml-100k,ml-latest-small').split(','
   for (const model of models) {
     const definition = getModel(model);
     const started = performance.now();
-    const recommender = await definition.fit(data, definition.configSchema.parse({}), { rng: createRng(1) });
+    const recommender = await definition.fit(data, definition.configSchema.parse(configs[model] ?? {}), {
+      rng: createRng(1),
+    });
     const fitted = performance.now();
     const result = measureExplanationFidelity(recommender, data.interactions, {
       k: 10,
@@ -43,6 +47,7 @@ for (const name of (argument('datasets') ?? 'ml-100k,ml-latest-small').split(','
     const line = {
       dataset: name,
       model,
+      config: configs[model] ?? 'defaults',
       users,
       k: 10,
       ...result,

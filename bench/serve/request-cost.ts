@@ -15,6 +15,7 @@ import { median } from '../support/stats.js';
  *
  * Usage (after `npm run build`):
  *   node --import tsx bench/serve/request-cost.ts [--models ease,ials,blend] [--requests 3000]
+ *     [--configs '{"blend": {...}}']
  */
 const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);
@@ -23,6 +24,8 @@ const argument = (name: string): string | undefined => {
 const data = argument('data') ?? join(process.cwd(), '..', 'shared', 'datasets', 'ml-100k');
 const models = (argument('models') ?? 'ease,ials,itemknn,blend').split(',');
 const requests = Number(argument('requests') ?? 3000);
+/** Model configs as JSON, `{"<model>": {...}}` (e.g. the tuned configs in docs/benchmarks.md). */
+const configs = JSON.parse(argument('configs') ?? '{}') as Record<string, unknown>;
 const cli = join(process.cwd(), 'dist', 'cli', 'main.js');
 if (!existsSync(cli))
   throw new Error('Run `npm run build` first: the bench imports and trains with the built CLI');
@@ -38,7 +41,8 @@ try {
     const run = (...args: string[]) =>
       execFileSync(process.execPath, [cli, ...args, '--db', db], { stdio: 'pipe' });
     run('import', 'movielens', data, '--no-progress');
-    run('train', '--model', model);
+    const modelConfig = configs[model];
+    run('train', '--model', model, ...(modelConfig ? ['--config', JSON.stringify(modelConfig)] : []));
     const config = defaultConfig();
     config.database = db;
     const aisle = await openAisle(config);

@@ -41,6 +41,11 @@ export const configSchema = z
          */
         maxEventLoopDelayMs: z.number().positive().default(100),
         maxEventLoopUtilization: z.number().min(0.1).max(1).default(0.97),
+        /**
+         * Worker processes behind the port (node:cluster), each a whole API server with its own copy
+         * of the model: one per core serves that many times the requests (docs/operations.md).
+         */
+        workers: z.number().int().min(1).max(256).default(1),
       })
       .prefault({}),
     serving: servingSchema.prefault({}),

@@ -63,10 +63,10 @@ export const servingSchema = z
     /** Most recent events read per user at request time. */
     historyLimit: z.number().int().min(1).max(100_000).default(500),
     /**
-     * How long a user's history may be reused from memory, in seconds. Events posted to this node
-     * invalidate it at once; events written through other nodes show within this time.
+     * How long a user's history may be reused from memory, in seconds, while the store reports no
+     * new event of theirs (each request checks; src/serve/user-history.ts). 0 reads it every time.
      */
-    historyCacheSeconds: z.number().min(0).default(1),
+    historyCacheSeconds: z.number().min(0).default(60),
     /** Per-scenario business rules; unknown scenario names use `home`'s. */
     scenarios: z.record(z.string(), scenarioSchema).default({}),
   })

@@ -4,6 +4,7 @@ import type { Aisle } from '../aisle.js';
 import { AisleError } from '../core/errors.js';
 import { ServingRuntime } from '../serve/serving.js';
 import { registerAuth } from './auth.js';
+import { workerIndex } from './cluster.js';
 import { handleError } from './http-errors.js';
 import { registerLoadShedding } from './load-shedding.js';
 import { registerMetrics } from './metrics.js';
@@ -43,6 +44,14 @@ export function createServer(aisle: Aisle, options: ServerOptions = {}): Fastify
     bodyLimit: server.bodyLimitBytes,
   });
   app.setErrorHandler(handleError);
+  const worker = workerIndex();
+  if (worker !== undefined) {
+    // Which worker answered (operations, and the cluster test): a number, nothing secret.
+    const header = String(worker);
+    app.addHook('onSend', async (_request, reply) => {
+      void reply.header('x-aisle-worker', header);
+    });
+  }
   app.setNotFoundHandler((request, reply) => {
     void reply
       .status(404)
@@ -56,15 +65,20 @@ export function createServer(aisle: Aisle, options: ServerOptions = {}): Fastify
   void app.register(rateLimit, {
     global: true,
     timeWindow: 1000,
-    max: (request) => request.apiKey?.requestsPerSecond ?? server.openRequestsPerSecond,
+    // Counted per worker process (each has its own counters): a key's share of the limit per worker.
+    max: (request) =>
+      Math.max(
+        1,
+        Math.ceil((request.apiKey?.requestsPerSecond ?? server.openRequestsPerSecond) / server.workers),
+      ),
     // Per key; the built-in open key (no keys configured) and anonymous callers per address.
     keyGenerator: (request) =>
       request.apiKey && request.apiKey.name !== 'open' ? `key:${request.apiKey.name}` : `ip:${request.ip}`,
     errorResponseBuilder: (_request, context) =>
       new AisleError(
         'RATE_LIMITED',
-        `More than ${context.max} requests per second for this key; retry in ${Math.ceil(context.ttl / 1000)} s`,
-        { limit: context.max, retryAfterSeconds: Math.ceil(context.ttl / 1000) },
+        `More than ${context.max * server.workers} requests per second for this key; retry in ${Math.ceil(context.ttl / 1000)} s`,
+        { limit: context.max * server.workers, retryAfterSeconds: Math.ceil(context.ttl / 1000) },
       ),
   });
   const serving = options.serving;

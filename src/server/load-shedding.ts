@@ -23,7 +23,7 @@ export interface LoadSheddingState {
 /**
  * Sheds a share of requests with 503 + Retry-After when the node is overloaded, so the requests it
  * keeps are answered in time and it stays up. The share follows the load each sample (raised by a
- * step while delay or utilisation is over its limit, lowered slowly while under): a refusal costs
+ * step while delay or utilisation is over its limit, halved each sample under it): a refusal costs
  * microseconds, so at twice saturation the node keeps serving near its capacity.
  *
  * Written here rather than with @fastify/under-pressure, which refuses all requests or none per
@@ -60,9 +60,13 @@ export function registerLoadShedding(app: FastifyInstance, options: LoadShedding
       (state.eventLoopDelayMs > options.maxEventLoopDelayMs ||
         (state.eventLoopUtilization > options.maxEventLoopUtilization &&
           state.eventLoopDelayMs > options.maxEventLoopDelayMs / 4));
+    // Up by steps while over; halved each calm sample, so a node back under its limit serves
+    // everyone again within a second or so rather than refusing for several.
     state.shedFraction = over
       ? Math.min(0.95, state.shedFraction + 0.1)
-      : Math.max(0, state.shedFraction - 0.05);
+      : state.shedFraction < 0.02
+        ? 0
+        : state.shedFraction / 2;
   }, sampleMs);
   timer.unref();
   // Deterministic spacing: an accumulator refuses every 1/fraction-th request, not a random share.

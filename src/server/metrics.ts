@@ -1,12 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ServingRuntime } from '../serve/serving.js';
+import { clusterMetrics, workerIndex } from './cluster.js';
 import type { LoadSheddingState } from './load-shedding.js';
 
 /**
  * Prometheus metrics of one API node: request latency per route and status, the served model and
  * its version, the history cache hit rate, load shedding, and Node's process metrics. Each server
- * has its own registry (tests start several in one process).
+ * has its own registry (tests start several in one process). Under `server.workers` > 1 /metrics
+ * answers for all workers of the node (src/server/cluster.ts): counters and histograms summed,
+ * gauges as each one's `aggregator` says.
  */
 export function registerMetrics(
   app: FastifyInstance,
@@ -27,6 +30,8 @@ export function registerMetrics(
     help: 'Version of the served recommendation model (0: the popularity stand-in before the first training)',
     labelNames: ['model'] as const,
     registers: [registry],
+    // Across workers: the oldest version still served (they swap within a refresh interval).
+    aggregator: 'min',
     collect() {
       this.reset();
       const served = serving?.models.current;
@@ -37,6 +42,7 @@ export function registerMetrics(
     name: 'aisle_model_age_seconds',
     help: 'Seconds since the served model was trained',
     registers: [registry],
+    aggregator: 'max',
     collect() {
       const served = serving?.models.current;
       if (served) this.set((Date.now() - served.trained.info.trainedAt) / 1000);
@@ -64,6 +70,7 @@ export function registerMetrics(
     name: 'aisle_history_cache_hit_ratio',
     help: 'Share of history reads answered from memory since start',
     registers: [registry],
+    aggregator: 'average',
     collect() {
       const hits = serving?.activity.hits ?? 0;
       const total = hits + (serving?.activity.misses ?? 0);
@@ -74,6 +81,7 @@ export function registerMetrics(
     name: 'aisle_load_shed_fraction',
     help: 'Share of requests currently refused with 503 to keep the node responsive',
     registers: [registry],
+    aggregator: 'average',
     collect() {
       this.set(shedding.shedFraction);
     },
@@ -91,6 +99,7 @@ export function registerMetrics(
     name: 'aisle_training_running',
     help: '1 while the server trains a model in the background',
     registers: [registry],
+    aggregator: 'max',
     collect() {
       this.set(serving?.trainingStatus.running ? 1 : 0);
     },
@@ -106,9 +115,10 @@ export function registerMetrics(
       reply.elapsedTime / 1000,
     );
   });
+  const allWorkers = workerIndex() === undefined ? undefined : clusterMetrics(registry);
   app.get('/metrics', { config: { scope: 'admin' } }, async (_request, reply) => {
     void reply.header('content-type', registry.contentType);
-    return registry.metrics();
+    return allWorkers ? allWorkers() : registry.metrics();
   });
   return registry;
 }

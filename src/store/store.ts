@@ -314,6 +314,12 @@ export interface Store {
   appendEvents(events: readonly Event[], batchId: number): Promise<EventAppendCounts>;
   /** A user's most recent events, newest first. */
   userEvents(userId: string, limit?: number): Promise<StoredEvent[]>;
+  /**
+   * The highest `seq` among a user's events, 0 when they have none: an index-only probe that tells a
+   * cache of the user's events whether anything was appended (or erased) since it was read, by any
+   * process on the store.
+   */
+  latestUserEventSeq(userId: string): Promise<number>;
   scanEvents(options?: ScanEventsOptions): AsyncIterable<StoredEvent[]>;
   /** The same events as `scanEvents`, a page at a time in columns. */
   scanEventColumns(options?: ScanEventsOptions): AsyncIterable<EventColumns>;

@@ -17,8 +17,12 @@ export interface ApiNode {
 }
 
 /** Starts `aisle serve` on a free loopback port and resolves once it listens. */
-export async function startApiNode(name: string, env: Record<string, string>): Promise<ApiNode> {
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--no-log'], {
+export async function startApiNode(
+  name: string,
+  env: Record<string, string>,
+  extraArgs: readonly string[] = [],
+): Promise<ApiNode> {
+  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--no-log', ...extraArgs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

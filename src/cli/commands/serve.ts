@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { type Aisle, openAisle } from '../../aisle.js';
 import { AisleError } from '../../core/errors.js';
 import { seedDemo } from '../../ingest/demo/seed-demo.js';
+import cluster from 'node:cluster';
 import { startServer } from '../../server/app.js';
+import { runPrimary, workerIndex } from '../../server/cluster.js';
 import { type GlobalOptions, configFor } from '../context.js';
 import { formatDatasetSummary } from '../format.js';
 
@@ -12,6 +14,7 @@ interface ServeOptions extends GlobalOptions {
   port?: number;
   host?: string;
   log?: boolean;
+  workers?: number;
 }
 
 /** `aisle serve`: the HTTP API on the configured store. */
@@ -22,10 +25,15 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port (env PORT)', parsePort)
     .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
     .option('--no-log', 'no request log')
+    .option(
+      '--workers <n>',
+      'worker processes, one per core to use (config server.workers; default 1)',
+      parseWorkers,
+    )
     .action(async (options: ServeOptions, command: Command) => {
       const all = { ...command.optsWithGlobals<ServeOptions>(), ...options };
       const aisle = await openAisle(configFor(all));
-      await serve(aisle, all.log !== false);
+      await serve(aisle, all.log !== false, all.workers);
     });
 
   program
@@ -60,7 +68,8 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
-async function serve(aisle: Aisle, log: boolean): Promise<void> {
+async function serve(aisle: Aisle, log: boolean, workers?: number): Promise<void> {
+  if (workers !== undefined) aisle.config.server.workers = workers;
   const { host, port, apiKeys } = aisle.config.server;
   const open = apiKeys.length === 0;
   if (open && !LOOPBACK.has(host)) {
@@ -70,6 +79,22 @@ async function serve(aisle: Aisle, log: boolean): Promise<void> {
       `Refusing to listen on ${host} with no API keys: an open API must stay on loopback (127.0.0.1). Add [[server.apiKeys]] to the config file (docs/api.md#authentication), or listen on 127.0.0.1 behind a proxy that authenticates.`,
       { host },
     );
+  }
+  if (aisle.config.server.workers > 1 && cluster.isPrimary) {
+    // The store is open and migrated; each worker opens its own connection.
+    await aisle.close();
+    process.stdout.write(`Aisle starts ${aisle.config.server.workers} worker processes on ${host}:${port}\n`);
+    runPrimary({
+      workers: aisle.config.server.workers,
+      log: (message) => process.stderr.write(`${message}\n`),
+    });
+    return;
+  }
+  const index = workerIndex();
+  if (index !== undefined && index > 0) {
+    // Worker 0 trains; the others serve the versions it (or `aisle train`) stores.
+    aisle.config.serving.trainIfMissing = false;
+    aisle.config.serving.retrainEveryMinutes = 0;
   }
   const app = await startServer(aisle, { logger: log });
   const shutdown = async (signal: string): Promise<void> => {
@@ -82,7 +107,7 @@ async function serve(aisle: Aisle, log: boolean): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   const address = await app.listen({ host, port });
   process.stdout.write(
-    `Aisle is serving on ${address} (store: ${aisle.store.kind} ${aisle.store.location})\n`,
+    `Aisle is serving on ${address} (store: ${aisle.store.kind} ${aisle.store.location}${index === undefined ? '' : `; worker ${index}`})\n`,
   );
   process.stdout.write(
     `  overview: ${address}/ · health: ${address}/health · API document: ${address}/openapi.json\n`,
@@ -92,6 +117,13 @@ async function serve(aisle: Aisle, log: boolean): Promise<void> {
       ? '  OPEN API: no API keys are configured, so it listens on loopback only and every caller is an operator\n'
       : `  ${apiKeys.length} API key(s) configured; requests need Authorization: Bearer <key>\n`,
   );
+}
+
+function parseWorkers(text: string): number {
+  const workers = Number(text);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+    throw new AisleError('INVALID_ARGUMENT', `--workers must be 1–256, got "${text}"`);
+  return workers;
 }
 
 function parsePort(text: string): number {

@@ -29,6 +29,8 @@ export function registerHealthRoutes(app: FastifyInstance, aisle: Aisle, started
       status: storeOk ? 'ok' : 'unavailable',
       version: AISLE_VERSION,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      // The answering process (with `server.workers` > 1, one of several).
+      pid: process.pid,
       store: {
         kind: aisle.store.kind,
         location: aisle.store.location,

@@ -350,6 +350,14 @@ export class PostgresStore implements Store {
     return counts;
   }
 
+  async latestUserEventSeq(userId: string): Promise<number> {
+    const result = await this.pool.query<{ seq: string | null }>(
+      'SELECT max(seq) AS seq FROM events WHERE user_id = $1',
+      [userId],
+    );
+    return Number(result.rows[0]?.seq ?? 0);
+  }
+
   async userEvents(userId: string, limit = 200): Promise<StoredEvent[]> {
     const result = await this.pool.query<EventRow>(
       'SELECT * FROM events WHERE user_id = $1 ORDER BY ts DESC, seq DESC LIMIT $2',

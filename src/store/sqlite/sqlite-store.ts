@@ -343,6 +343,10 @@ export class SqliteStore implements Store {
     return rows.map(rowToEvent);
   }
 
+  async latestUserEventSeq(userId: string): Promise<number> {
+    return (this.statements.latestUserEventSeq.pluck().get(userId) as number | null) ?? 0;
+  }
+
   async *scanEvents(options: ScanEventsOptions = {}): AsyncIterable<StoredEvent[]> {
     for (const rows of this.eventPages<EventRow>('*', options, (row) => row.seq)) yield rows.map(rowToEvent);
   }
@@ -770,6 +774,8 @@ function prepareStatements(db: Db) {
     ),
     maxSeq: db.prepare('SELECT MAX(seq) FROM events').pluck(),
     userEvents: db.prepare('SELECT * FROM events WHERE user_id = ? ORDER BY ts DESC, seq DESC LIMIT ?'),
+    // events_user (user_id, ts) holds the rowid (seq): answered from the index alone.
+    latestUserEventSeq: db.prepare('SELECT max(seq) FROM events WHERE user_id = ?'),
     insertQuery: db.prepare(
       'INSERT INTO queries (id, text, user_id, ts) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
