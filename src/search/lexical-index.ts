@@ -5,6 +5,7 @@ import { loadCedict } from '../text/cedict.js';
 import { normalizeText } from '../text/normalize.js';
 import { GroupScorer } from '../text/group-scorer.js';
 import { InvertedIndex } from '../text/inverted-index.js';
+import { ProximityScorer } from '../text/proximity.js';
 import { SynonymTable } from '../text/synonyms.js';
 import { TermLexicon } from '../text/term-lexicon.js';
 import { type Translation, TranslationTable } from '../text/translation-table.js';
@@ -19,6 +20,8 @@ import type { SearchConfig } from './search-config.js';
 export class LexicalIndex {
   readonly analyzer: Analyzer;
   readonly scorer: GroupScorer;
+  /** Query words standing together in a document (re-scores what `scorer` matched). */
+  readonly proximity: ProximityScorer;
   readonly synonyms: SynonymTable;
   private translations: TranslationTable;
   /** Terms the translation table was built for; more terms since then → rebuild it on compaction. */
@@ -36,6 +39,7 @@ export class LexicalIndex {
   ) {
     this.analyzer = createAnalyzer({ stopWords: config.stopWords, customWords: config.customWords });
     this.scorer = new GroupScorer(index);
+    this.proximity = new ProximityScorer(index);
     this.synonyms = SynonymTable.build(config.synonyms.groups, this.analyzer);
     this.translations = translations;
     this.translatedTerms = translatedTerms;

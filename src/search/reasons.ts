@@ -2,8 +2,11 @@ import type { MatchKind, QueryGroup } from '../text/group-scorer.js';
 import type { InvertedIndex } from '../text/inverted-index.js';
 import { type SearchField, searchFields } from './item-text.js';
 
-/** How a hit matched: a lexical match kind, semantic similarity or the shopper's profile. */
-export type SearchMatch = MatchKind | 'semantic' | 'personal';
+/**
+ * How a hit matched: a lexical match kind, its words standing together (proximity), semantic
+ * similarity, its category among the best results' (category feedback) or the shopper's profile.
+ */
+export type SearchMatch = MatchKind | 'proximity' | 'semantic' | 'category' | 'personal';
 
 /**
  * One reason a hit is where it is (DESIGN.md §3: `{ kind, weight, evidence }`): `weight` is its part
@@ -22,6 +25,10 @@ export interface SearchReason {
     /** The corrected word, the pinyin typed, the dictionary gloss, the synonym. */
     via?: string;
     similarity?: number;
+    /** Category feedback: the hit's category path. */
+    category?: string;
+    /** Proximity: the share of consecutive query words found together; category: the category's share of the best results. */
+    share?: number;
     /** Personal boost: the profile shares that raised the hit. */
     affinity?: { category?: string; brand?: string; priceBand?: string; share: number };
   };
@@ -130,8 +137,12 @@ export function renderReason(evidence: SearchReason['evidence'], lang: 'zh' | 'e
         return `“${query}”译为“${terms}”（词典：${evidence.via ?? ''}），见于${where}`;
       case 'synonym':
         return `“${query}”的同义词“${evidence.via ?? terms}”，见于${where}`;
+      case 'proximity':
+        return `“${query}”中的词在商品文字中相邻（${percent(evidence.share, '')} 的词对）`;
       case 'semantic':
         return `语义相近（余弦相似度 ${(evidence.similarity ?? 0).toFixed(2)}）`;
+      case 'category':
+        return `属于最佳匹配结果的主要类目“${evidence.category ?? ''}”（占 ${percent(evidence.share, '')}）`;
       case 'personal':
         return `符合你的偏好：${personalText(evidence, '、')}`;
     }
@@ -153,11 +164,19 @@ export function renderReason(evidence: SearchReason['evidence'], lang: 'zh' | 'e
       return `"${query}" translated to "${terms}" (dictionary: ${evidence.via ?? ''}) in ${where}`;
     case 'synonym':
       return `"${query}" has synonym "${evidence.via ?? terms}" in ${where}`;
+    case 'proximity':
+      return `the words of "${query}" stand together (${percent(evidence.share)} of word pairs)`;
     case 'semantic':
       return `similar in meaning (cosine ${(evidence.similarity ?? 0).toFixed(2)})`;
+    case 'category':
+      return `in "${evidence.category ?? ''}", the category of ${percent(evidence.share)} of the best matches`;
     case 'personal':
       return `matches your interests: ${personalText(evidence, ', ')}`;
   }
+}
+
+function percent(share: number | undefined, space = ' '): string {
+  return `${Math.round((share ?? 0) * 100)}${space}%`;
 }
 
 function personalText(evidence: SearchReason['evidence'], separator: string): string {

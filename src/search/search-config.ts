@@ -43,6 +43,30 @@ export const searchConfigSchema = z
       .prefault({}),
     /** Ranking factor for documents that miss some query words: score × (matched / words)^coverage. */
     coverage: z.number().min(0).max(8).default(2),
+    proximity: z
+      .object({
+        /**
+         * Multi-word queries: a result's score × (1 + weight × the share of consecutive query words
+         * that stand together, in order, in one of its fields). 0 turns it off.
+         */
+        weight: z.number().min(0).max(2).default(0.2),
+        /** Most index terms from one word to the next that count as together (3: adjacent or one short word between). */
+        window: z.number().int().min(1).max(16).default(3),
+      })
+      .prefault({}),
+    categoryFeedback: z
+      .object({
+        /**
+         * The best results vote for their category; each result's score × (1 + weight × its
+         * category's share of the votes). 0 turns it off.
+         */
+        weight: z.number().min(0).max(2).default(0.4),
+        /** The best results that vote. */
+        depth: z.number().int().min(1).max(1000).default(30),
+        /** A result votes only with at least this fraction of the best result's score. */
+        minRelativeScore: fraction.default(0.8),
+      })
+      .prefault({}),
     typo: z
       .object({
         enabled: z.boolean().default(true),

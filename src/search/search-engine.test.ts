@@ -56,7 +56,8 @@ describe('search engine: matching', () => {
   it('matches full pinyin and initials', async () => {
     const full = await search({ q: 'hongse txu ' });
     expect(ids(full)[0]).toBe('tee-red');
-    expect(matchKinds(full, 'tee-red')).toEqual(['pinyin', 'pinyin']);
+    // Both words by pinyin; they stand together in the title, and its category is the best matches'.
+    expect(matchKinds(full, 'tee-red')).toEqual(['pinyin', 'pinyin', 'proximity', 'category']);
     expect(ids(await search({ q: 'lianyiqun ' })).sort()).toEqual(['dress-blue', 'dress-red']);
     expect(ids(await search({ q: 'lyq ' })).sort()).toEqual(['dress-blue', 'dress-red']);
   });

@@ -2,6 +2,7 @@ import { AisleError } from '../core/errors.js';
 import type { GroupMatches } from '../text/group-scorer.js';
 import { hasHan } from '../text/normalize.js';
 import { topK } from '../text/top-k.js';
+import { type CategoryFeedback, categoryFeedback } from './category-feedback.js';
 import { countFacets } from './facets.js';
 import { compileFilter } from './filters.js';
 import { type FusedList, type RankedList, reciprocalRankFusion, weightedBlend } from './fusion.js';
@@ -12,12 +13,19 @@ import type { SearchConfig } from './search-config.js';
 import type { SearchHit, SearchRequest, SearchResponse } from './search-request.js';
 import type { SearchState } from './search-state.js';
 
-/** A ranked result before it becomes a hit: fused score and its lexical / semantic / personal parts. */
+/**
+ * A ranked result before it becomes a hit: fused score and its lexical / semantic / proximity /
+ * category feedback / personal parts.
+ */
 interface Ranked {
   doc: number;
   score: number;
   lexical: number;
   semantic: number;
+  /** What the query's words standing together added, and the share of word pairs that did. */
+  proximity: number;
+  proximityShare: number;
+  category: number;
   similarity: number;
   personal: number;
   personalEvidence?: SearchReason['evidence']['affinity'];
@@ -26,8 +34,9 @@ interface Ranked {
 /**
  * Runs one search over the current state: plan and score the query lexically (BM25F with the
  * coverage factor), fetch semantic neighbours, fuse (RRF or blend, semantic weight per request),
- * filter, count facets, sort, re-rank the top by the shopper's profile within its bound, and explain
- * every hit of the page.
+ * raise results whose words stand together (proximity) and results in the best results' categories
+ * (category feedback), filter, count facets, sort, re-rank the top by the shopper's profile within
+ * its bound, and explain every hit of the page.
  */
 export async function executeSearch(
   state: SearchState,
@@ -102,6 +111,18 @@ export async function executeSearch(
   } else if ((request.fusion ?? config.fusion.method) === 'blend') {
     fused = weightedBlend(lexical, semantic, weight, config.semantic.minSimilarity);
   } else fused = reciprocalRankFusion(lexical, semantic, weight, config.fusion.rrfK);
+  // Re-ranking factors over the fused list, after fusion so that they never change the scale the
+  // blend normalises lexical scores by: the query's words standing together, then the category of
+  // the best results.
+  const proximity = plan ? proximityBoosts(state, plan, fused, config.proximity) : undefined;
+  if (proximity) fused = { ...fused, scores: addTo(fused.scores, proximity.boosts) };
+  // The votes come from results that match the query's words: not in semantic-only mode, where the
+  // nearest vectors are too loose a sample of what the query names.
+  const feedback =
+    query.length > 0 && request.mode !== 'semantic'
+      ? categoryFeedback(fused.docs, fused.scores, docs.category, config.categoryFeedback)
+      : undefined;
+  if (feedback) fused = { ...fused, scores: addTo(fused.scores, feedback.boosts) };
 
   // Lexical matches deeper than the fusion depth still count; they follow the fused list in
   // lexical order. Only what the page needs is sorted and turned into objects.
@@ -126,6 +147,9 @@ export async function executeSearch(
       score: fused.scores[position]!,
       lexical: fused.lexical[position]!,
       semantic: fused.semantic[position]!,
+      proximity: proximity?.boosts[position] ?? 0,
+      proximityShare: proximity?.shares[position] ?? 0,
+      category: feedback?.boosts[position] ?? 0,
       similarity: 0,
       personal: 0,
     }));
@@ -136,7 +160,7 @@ export async function executeSearch(
         : [...ranked, ...(tailCount > 0 ? tail() : [])].slice(start, end);
   } else {
     const everyTail = tailCount > 0 ? lexicalTail(lexicalAll, lexical, fused, tailCount) : [];
-    page = sortedPage(fused, everyTail, request.sort, state, start, end);
+    page = sortedPage(fused, proximity, feedback, everyTail, request.sort, state, start, end);
   }
 
   const similarity = new Map<number, number>();
@@ -153,7 +177,8 @@ export async function executeSearch(
     }
     facets = countFacets(request.facets, members, total, docs);
   }
-  const hits = page.map((hit) => toHit(hit, state, plan, lang));
+  const context: HitContext = { state, plan, lang, categoryShares: feedback?.shares };
+  const hits = page.map((hit) => toHit(hit, context));
   return {
     hits,
     facets,
@@ -188,7 +213,17 @@ function lexicalTail(all: RankedList, top: RankedList, fused: FusedList, count: 
   const best = topK(docs, scores, n, count);
   return Array.from(best.ids, (doc, i) => {
     const score = (floor * 0.5 * best.scores[i]!) / (maxScore || 1);
-    return { doc, score, lexical: score, semantic: 0, similarity: 0, personal: 0 };
+    return {
+      doc,
+      score,
+      lexical: score,
+      semantic: 0,
+      proximity: 0,
+      proximityShare: 0,
+      category: 0,
+      similarity: 0,
+      personal: 0,
+    };
   });
 }
 
@@ -221,6 +256,8 @@ function personaliseHead(
 /** A page of all results ordered by price, time or popularity (relevance breaks ties). */
 function sortedPage(
   fused: FusedList,
+  proximity: ProximityBoosts | undefined,
+  feedback: CategoryFeedback | undefined,
   tail: Ranked[],
   sort: SearchRequest['sort'],
   state: SearchState,
@@ -232,11 +269,46 @@ function sortedPage(
     score: fused.scores[i]!,
     lexical: fused.lexical[i]!,
     semantic: fused.semantic[i]!,
+    proximity: proximity?.boosts[i] ?? 0,
+    proximityShare: proximity?.shares[i] ?? 0,
+    category: feedback?.boosts[i] ?? 0,
     similarity: 0,
     personal: 0,
   }));
   all.push(...tail);
   return sortBy(all, sort, state).slice(start, end);
+}
+
+/** What proximity adds to each fused result (score × weight × share) and the shares behind it. */
+interface ProximityBoosts {
+  boosts: Float32Array;
+  shares: Float32Array;
+}
+
+/**
+ * Multi-word queries: each fused result gains score × weight × the share of the query's consecutive
+ * words found together in one of its fields (the query's words are looked up in its forward-index
+ * tokens, so only the fused list — at most the fusion depth plus the semantic candidates — is read).
+ */
+function proximityBoosts(
+  state: SearchState,
+  plan: QueryPlan,
+  fused: FusedList,
+  options: SearchConfig['proximity'],
+): ProximityBoosts | undefined {
+  if (options.weight <= 0 || plan.groups.length < 2 || fused.docs.length === 0) return undefined;
+  // Only results the lexical side found can hold the query's words.
+  const shares = state.lexical.proximity.shares(plan.groups, fused.docs, options.window, fused.lexical);
+  const boosts = new Float32Array(shares.length);
+  for (let i = 0; i < shares.length; i++) boosts[i] = fused.scores[i]! * options.weight * shares[i]!;
+  return { boosts, shares };
+}
+
+/** A copy of `scores` with `boosts` added. */
+function addTo(scores: Float32Array, boosts: Float32Array): Float32Array {
+  const sum = scores.slice();
+  for (let i = 0; i < sum.length; i++) sum[i]! += boosts[i]!;
+  return sum;
 }
 
 /** score × (matched words / query words)^coverage, for accepted documents. */
@@ -290,7 +362,17 @@ function sortBy(hits: Ranked[], sort: SearchRequest['sort'], state: SearchState)
   return hits.sort((a, b) => key(a.doc) - key(b.doc) || b.score - a.score || a.doc - b.doc);
 }
 
-function toHit(hit: Ranked, state: SearchState, plan: QueryPlan | undefined, lang: 'zh' | 'en'): SearchHit {
+/** What explaining the hits of one page needs beyond each hit. */
+interface HitContext {
+  state: SearchState;
+  plan: QueryPlan | undefined;
+  lang: 'zh' | 'en';
+  /** Category path id → its share of the votes, when category feedback raised results. */
+  categoryShares: ReadonlyMap<number, number> | undefined;
+}
+
+function toHit(hit: Ranked, context: HitContext): SearchHit {
+  const { state, plan, lang } = context;
   const { docs, lexical } = state;
   const reasons: SearchReason[] = [];
   if (plan && hit.lexical > 0) {
@@ -313,6 +395,19 @@ function toHit(hit: Ranked, state: SearchState, plan: QueryPlan | undefined, lan
       });
     }
   }
+  if (plan && hit.proximity > 0) {
+    const evidence: SearchReason['evidence'] = {
+      match: 'proximity',
+      query: plan.groups.map((group) => group.word).join(' '),
+      share: Math.round(hit.proximityShare * 1000) / 1000,
+    };
+    reasons.push({
+      kind: 'search-match',
+      weight: hit.proximity,
+      evidence,
+      text: renderReason(evidence, lang),
+    });
+  }
   if (hit.semantic > 0 || (hit.similarity > 0 && hit.lexical === 0)) {
     const evidence: SearchReason['evidence'] = {
       match: 'semantic',
@@ -321,6 +416,20 @@ function toHit(hit: Ranked, state: SearchState, plan: QueryPlan | undefined, lan
     reasons.push({
       kind: 'search-match',
       weight: hit.semantic,
+      evidence,
+      text: renderReason(evidence, lang),
+    });
+  }
+  const category = docs.category[hit.doc]!;
+  if (hit.category > 0 && context.categoryShares) {
+    const evidence: SearchReason['evidence'] = {
+      match: 'category',
+      category: docs.categories.values[category]!,
+      share: Math.round((context.categoryShares.get(category) ?? 0) * 1000) / 1000,
+    };
+    reasons.push({
+      kind: 'search-match',
+      weight: hit.category,
       evidence,
       text: renderReason(evidence, lang),
     });
@@ -343,7 +452,6 @@ function toHit(hit: Ranked, state: SearchState, plan: QueryPlan | undefined, lan
   };
   const brand = docs.brand[hit.doc]!;
   if (brand >= 0) result.brand = docs.brands.values[brand]!;
-  const category = docs.category[hit.doc]!;
   if (category >= 0) result.category = docs.categories.values[category]!;
   const price = docs.price[hit.doc]!;
   if (!Number.isNaN(price)) result.price = price;

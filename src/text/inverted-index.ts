@@ -40,6 +40,16 @@ export interface PostingSlice {
 const FIELD_BITS = 3;
 const FIELD_MASK = (1 << FIELD_BITS) - 1;
 
+/** The term id of a forward-index token (`documentTokens`). */
+export function tokenTerm(token: number): number {
+  return token >> FIELD_BITS;
+}
+
+/** The field of a forward-index token (`documentTokens`). */
+export function tokenField(token: number): number {
+  return token & FIELD_MASK;
+}
+
 /**
  * An inverted index with BM25F scoring over weighted fields, for a catalogue that changes.
  *
@@ -318,6 +328,34 @@ export class InvertedIndex {
       }
     }
     return undefined;
+  }
+
+  /**
+   * A live document's tokens from the forward index, field after field and in text order within a
+   * field, each `(termId << 3) | field` (see `tokenTerm` and `tokenField`). A view: read it before
+   * the next write to the index.
+   */
+  documentTokens(doc: number): Int32Array {
+    return this.forwardTokens.subarray(this.tokenOffset(doc), this.tokenOffset(doc) + this.tokenLength(doc));
+  }
+
+  /**
+   * The forward index's token array, for scans over many documents without a view per document:
+   * document d's tokens are `[tokenOffset(d), tokenOffset(d) + tokenLength(d))`. Valid until the next
+   * write to the index.
+   */
+  get forwardTokens(): Int32Array {
+    return this.tokens.data;
+  }
+
+  /** Where a document's tokens start in `forwardTokens` (0 for a document that does not exist). */
+  tokenOffset(doc: number): number {
+    return this.has(doc) ? this.tokenStart[doc]! : 0;
+  }
+
+  /** How many tokens a document has in `forwardTokens` (0 for a document that does not exist). */
+  tokenLength(doc: number): number {
+    return this.has(doc) ? this.tokenCount[doc]! : 0;
   }
 
   /** The distinct terms of a live document with their field masks (for explanations and tests). */

@@ -110,7 +110,7 @@ const searchResponseSchema = {
           reasons: {
             type: 'array',
             description:
-              'search-match reasons: which fields and terms matched, via exact / stem / typo / pinyin / translation / synonym / prefix / semantic similarity / personal boost; weights add up to the score.',
+              "search-match reasons: which fields and terms matched, via exact / stem / typo / pinyin / translation / synonym / prefix, query words standing together (proximity), semantic similarity, the best matches' category (category feedback) / personal boost; weights add up to the score.",
             items: {
               type: 'object',
               properties: {
