@@ -10,11 +10,13 @@ import { type EvaluationReport, runEvaluation } from '../../src/eval/run-evaluat
  * summary line per (data set, protocol, model) with the mean over seeds.
  *
  * Usage: node --import tsx bench/models/accuracy.ts [--quick] [--only ml-100k] [--models ease,ials]
+ *   [--protocols recbole,temporal]
  */
 const datasets = process.env['AISLE_DATASETS'] ?? join(process.cwd(), '..', 'shared', 'datasets');
 const quick = process.argv.includes('--quick');
 const only = argument('only');
 const modelFilter = argument('models')?.split(',');
+const protocolFilter = argument('protocols')?.split(',');
 
 function argument(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -70,6 +72,7 @@ for (const suite of suites) {
   }
   const snapshot = await loadDataset(suite.path, suite.format);
   for (const protocol of suite.protocols) {
+    if (protocolFilter && !protocolFilter.includes(protocol)) continue;
     for (const model of models) {
       const reports: EvaluationReport[] = [];
       for (const seed of suite.seeds) {

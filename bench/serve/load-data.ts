@@ -44,20 +44,24 @@ export async function writeServingEvents(path: string, shape: ServingShape, seed
   const raw = Float64Array.from({ length: shape.users }, () =>
     Math.min(shape.maxPerUser, shape.minPerUser / Math.max(1e-9, rng.next()) ** (1 / 1.2)),
   );
-  const total = raw.reduce((sum, count) => sum + count, 0);
-  const scale = shape.events / total;
+  // Scale the draws so the clamped counts add up to about the event total (a few fixed-point steps).
+  const countOf = (u: number, scale: number) =>
+    Math.max(shape.minPerUser, Math.min(shape.maxPerUser, Math.round(raw[u]! * scale)));
+  let scale = shape.events / raw.reduce((sum, count) => sum + count, 0);
+  for (let step = 0; step < 8; step++) {
+    let total = 0;
+    for (let u = 0; u < shape.users; u++) total += countOf(u, scale);
+    scale *= shape.events / total;
+  }
   const out = createWriteStream(path);
   out.write('user_id,item_id,type,value,timestamp\n');
   const types = ['view', 'view', 'view', 'view', 'click', 'click', 'cart', 'purchase', 'favorite'];
   const clusters = 20;
   const perCluster = Math.ceil(shape.items / clusters);
-  const start = Date.UTC(2026, 0, 1);
+  const start = Date.UTC(2025, 0, 1);
   let chunk = '';
   for (let u = 0; u < shape.users; u++) {
-    const count = Math.max(
-      Math.min(shape.minPerUser, 1),
-      Math.min(shape.maxPerUser, Math.round(raw[u]! * scale)),
-    );
+    const count = countOf(u, scale);
     const taste = rng.int(clusters);
     let time = start + rng.int(300 * 86_400) * 1000;
     for (let n = 0; n < count; n++) {

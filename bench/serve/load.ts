@@ -24,7 +24,7 @@ import { type OpenLoopResult, openLoop, percentileOf } from './open-loop.js';
  *
  * Usage (after `npm run build`):
  *   node --import tsx bench/serve/load.ts [--data <dir> | --shape ml1m|catalogue-200k]
- *     [--model blend] [--config '<json>'] [--workers 2] [--seconds 60] [--rate 500]
+ *     [--model blend] [--config '<json>'] [--workers 2] [--seconds 60] [--rate 500] [--db <path>]
  */
 const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);
@@ -51,7 +51,10 @@ if (!shape && !existsSync(data)) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'aisle-load-'));
-const db = join(dir, 'load.db');
+// --db <path>: a database prepared by an earlier run is served as it is (import and training skipped).
+const keptDb = argument('db');
+const reuse = keptDb !== undefined && existsSync(keptDb);
+const db = keptDb ?? join(dir, 'load.db');
 const run = (...args: string[]) =>
   execFileSync(process.execPath, [cli, ...args, '--db', db], { stdio: ['ignore', 'ignore', 'inherit'] });
 let users: number;
@@ -60,24 +63,29 @@ let userId: (n: number) => string;
 let itemId: (n: number) => string;
 const setupStarted = performance.now();
 if (shape) {
-  const cache = join(tmpdir(), 'aisle-bench');
-  mkdirSync(cache, { recursive: true });
-  const csv = join(cache, `serving-${shape.name}.csv`);
-  if (!existsSync(csv)) await writeServingEvents(csv, shape);
-  run('import', 'events', csv, '--no-progress');
   users = shape.users;
   items = shape.items;
   userId = (n) => `u${n}`;
   itemId = (n) => `i${n}`;
 } else {
-  run('import', 'movielens', data, '--no-progress');
   // MovieLens ids: users 1–943, items 1–1682.
   users = Number(argument('users') ?? 943);
   items = Number(argument('items') ?? 1682);
   userId = (n) => String(n + 1);
   itemId = (n) => String(n + 1);
 }
-run('train', '--model', model, ...(modelConfig ? ['--config', modelConfig] : []));
+if (reuse) {
+  // Served as prepared.
+} else if (shape) {
+  const cache = join(tmpdir(), 'aisle-bench');
+  mkdirSync(cache, { recursive: true });
+  const csv = join(cache, `serving-${shape.name}.csv`);
+  if (!existsSync(csv)) await writeServingEvents(csv, shape);
+  run('import', 'events', csv, '--no-progress');
+} else {
+  run('import', 'movielens', data, '--no-progress');
+}
+if (!reuse) run('train', '--model', model, ...(modelConfig ? ['--config', modelConfig] : []));
 const setupSeconds = (performance.now() - setupStarted) / 1000;
 
 const port = 18_000 + Math.floor(Math.random() * 2000);

@@ -204,6 +204,40 @@ export class WasmKernels {
   }
 
   /**
+   * Copies a factor matrix (rows × d float32) in for good with its rows padded to a multiple of 4, for
+   * `pinnedFactorScores` (see `pin`).
+   */
+  pinFactors(factors: Float32Array, rows: number, d: number): PinnedMatrix {
+    this.reset();
+    const padded = Math.ceil(d / 4) * 4;
+    const pointer = this.placePadded(factors, rows, d, padded);
+    this.base = this.top;
+    return { pointer, length: rows * padded };
+  }
+
+  /** One user's scores against pinned item factors (from `pinFactors`): out[j] = ⟨w, f_j⟩, SIMD. */
+  pinnedFactorScores(
+    pinned: PinnedMatrix,
+    items: number,
+    d: number,
+    w: Float64Array,
+    out: Float32Array,
+  ): void {
+    const padded = Math.ceil(d / 4) * 4;
+    const u = this.alloc(padded * 4);
+    const c = this.alloc(items * 4);
+    try {
+      const user = new Float32Array(this.memory.buffer, u, padded);
+      user.fill(0);
+      for (let k = 0; k < d; k++) user[k] = w[k]!;
+      this.kernels.gemmNT32(1, items, padded, u, pinned.pointer, c);
+      out.set(new Float32Array(this.memory.buffer, c, items));
+    } finally {
+      this.reset();
+    }
+  }
+
+  /**
    * Rows of a sparse matrix times a dense float32 matrix (n × cols), written into `out`
    * (rows × cols): the scores of many users at once for models that score by summing item rows.
    */

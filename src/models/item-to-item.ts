@@ -54,14 +54,22 @@ export class ItemToItemRecommender implements Recommender {
   }
 
   similarItems(item: number, k: number): { indices: Int32Array; scores: Float32Array } {
-    const scores = new Float32Array(this.itemCount).fill(Number.NEGATIVE_INFINITY);
-    if (item < this.weights.rows) {
-      for (let p = this.weights.indptr[item]!; p < this.weights.indptr[item + 1]!; p++) {
-        scores[this.weights.indices[p]!] = this.weights.data[p]!;
-      }
-    }
-    scores[item] = Number.NEGATIVE_INFINITY;
-    return topK(scores, k);
+    // The row holds the item's neighbours only: rank them, not a catalogue-sized vector.
+    if (item >= this.weights.rows) return { indices: new Int32Array(0), scores: new Float32Array(0) };
+    const start = this.weights.indptr[item]!;
+    const end = this.weights.indptr[item + 1]!;
+    const order: number[] = [];
+    for (let p = start; p < end; p++) if (this.weights.indices[p] !== item) order.push(p);
+    // Best first; ties by item index, as topK breaks them.
+    order.sort(
+      (a, b) =>
+        this.weights.data[b]! - this.weights.data[a]! || this.weights.indices[a]! - this.weights.indices[b]!,
+    );
+    const top = order.slice(0, k);
+    return {
+      indices: Int32Array.from(top, (p) => this.weights.indices[p]!),
+      scores: Float32Array.from(top, (p) => this.weights.data[p]!),
+    };
   }
 
   /** W[i][j] (0 when absent), by binary search in row i. */

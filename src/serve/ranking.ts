@@ -24,9 +24,10 @@ export interface Selected {
  * The k best items for a score vector under a selection: the top candidates by score (widening the
  * search until enough pass the filters), then MMR over categories when diversity is asked for.
  */
-export function select(scores: Float32Array, selection: Selection): Selected[] {
+export function select(scores: Float32Array, selection: Selection, scratchMask?: Uint8Array): Selected[] {
   const pool = selection.diversity > 0 ? selection.k * 5 : selection.k;
-  const mask = new Uint8Array(scores.length);
+  // A zeroed mask of the scores' length may be passed in (reused across requests; src/serve/scratch.ts).
+  const mask = scratchMask?.length === scores.length ? scratchMask : new Uint8Array(scores.length);
   for (const index of selection.excluded) if (index >= 0 && index < mask.length) mask[index] = 1;
   const accepted: Candidate[] = [];
   let depth = Math.min(scores.length, Math.max(pool * 4, 50));

@@ -14,6 +14,7 @@ import type { ServingCatalogue } from './catalogue.js';
 import { fairnessRerank } from './fairness-rerank.js';
 import type { ModelHolder, ServedModel } from './model-holder.js';
 import { type Selected, select } from './ranking.js';
+import { RequestScratch } from './scratch.js';
 import { type ActivityReader, type UserActivity, activityOf, historyFor } from './user-history.js';
 
 /** One recommended item as the API returns it. */
@@ -59,6 +60,8 @@ export interface SessionItem {
  * explains every result from the model's own contributions.
  */
 export class RecommendationService {
+  private readonly scratch = new RequestScratch();
+
   constructor(
     private readonly config: AisleConfig,
     private readonly models: ModelHolder,
@@ -169,7 +172,7 @@ export class RecommendationService {
     const rules = this.scenario(scenario);
     const history = historyFor(activity, served.itemIndex);
     const n = served.trained.itemIds.length;
-    const scores = new Float32Array(n);
+    const scores = this.scratch.scoresOf(n);
     const cold = history.items.length === 0;
     if (cold) scores.set(served.trained.popularity);
     else served.trained.recommender.score(history, scores);
@@ -189,7 +192,7 @@ export class RecommendationService {
       ...selection,
       k: Math.max(selection.k + CONTRAST_DEPTH, policy.reranker === 'none' ? 0 : policy.candidates),
     };
-    const candidates = select(scores, pool);
+    const candidates = select(scores, pool, this.scratch.maskOf(n));
     const fair = fairnessRerank(candidates, selection.k, policy, served, this.catalogue, activity.weights);
     const picked = fair.picked;
     const lang = options.lang ?? 'zh';
@@ -240,11 +243,16 @@ export class RecommendationService {
   ): RecommendationResult {
     const scenario = options.scenario ?? 'item';
     const rules = this.scenario(scenario);
-    const scores = new Float32Array(served.trained.itemIds.length).fill(Number.NEGATIVE_INFINITY);
+    const size = served.trained.itemIds.length;
+    const scores = this.scratch.scoresOf(size).fill(Number.NEGATIVE_INFINITY);
     for (let n = 0; n < neighbours.indices.length; n++)
       if (neighbours.scores[n]! > 0) scores[neighbours.indices[n]!] = neighbours.scores[n]!;
     const excluded = new Set([served.itemIndex.get(itemId)!]);
-    const picked = select(scores, this.selection(served, rules, options, excluded));
+    const picked = select(
+      scores,
+      this.selection(served, rules, options, excluded),
+      this.scratch.maskOf(size),
+    );
     const lang = options.lang ?? 'zh';
     const title = this.catalogue.items.get(itemId)?.title;
     const evidence = { itemId, ...(title !== undefined ? { title } : {}) };

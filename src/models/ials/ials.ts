@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AisleError } from '../../core/errors.js';
 import type { Rng } from '../../core/rng.js';
 import { type Csr, mapValues, transpose } from '../../matrix/csr.js';
-import { WasmKernels } from '../../matrix/wasm-kernels.js';
+import { type PinnedMatrix, WasmKernels } from '../../matrix/wasm-kernels.js';
 import { topK } from '../../matrix/top-k.js';
 import { artifactArray } from '../artifact.js';
 import type {
@@ -188,6 +188,8 @@ export class IalsRecommender implements Recommender {
   readonly name = 'ials';
   private readonly gram: Float64Array;
   private kernels: WasmKernels | undefined;
+  private pinned: PinnedMatrix | undefined;
+  private norms: Float32Array | undefined;
   private lastFold: { history: UserHistory; result: FoldIn } | undefined;
 
   constructor(
@@ -297,7 +299,10 @@ export class IalsRecommender implements Recommender {
   score(history: UserHistory, out: Float32Array): void {
     const { factors } = this.foldIn(history);
     const d = this.config.factors;
-    for (let j = 0; j < this.itemCount; j++) out[j] = dotRow(this.itemFactors, j * d, factors, d);
+    this.kernels ??= new WasmKernels();
+    // The item factors stay in the kernels' memory: scoring a request is one SIMD pass over them.
+    this.pinned ??= this.kernels.pinFactors(this.itemFactors, this.itemCount, d);
+    this.kernels.pinnedFactorScores(this.pinned, this.itemCount, d, factors, out);
   }
 
   /**
@@ -379,20 +384,30 @@ export class IalsRecommender implements Recommender {
 
   similarItems(item: number, k: number): { indices: Int32Array; scores: Float32Array } {
     const d = this.config.factors;
+    const norms = this.itemNorms();
     const scores = new Float32Array(this.itemCount);
-    let norm = 0;
-    for (let a = 0; a < d; a++) norm += this.itemFactors[item * d + a]! ** 2;
-    for (let j = 0; j < this.itemCount; j++) {
-      let dot = 0;
-      let other = 0;
-      for (let a = 0; a < d; a++) {
-        dot += this.itemFactors[item * d + a]! * this.itemFactors[j * d + a]!;
-        other += this.itemFactors[j * d + a]! ** 2;
-      }
-      scores[j] = dot / (Math.sqrt(norm * other) + 1e-12);
-    }
+    this.kernels ??= new WasmKernels();
+    this.pinned ??= this.kernels.pinFactors(this.itemFactors, this.itemCount, d);
+    const query = Float64Array.from(this.itemFactors.subarray(item * d, (item + 1) * d));
+    this.kernels.pinnedFactorScores(this.pinned, this.itemCount, d, query, scores);
+    const own = norms[item]!;
+    for (let j = 0; j < this.itemCount; j++) scores[j] = scores[j]! / (own * norms[j]! + 1e-12);
     scores[item] = Number.NEGATIVE_INFINITY;
     return topK(scores, k);
+  }
+
+  /** ‖f_j‖ per item, computed once (item pages ask for cosines on every request). */
+  private itemNorms(): Float32Array {
+    if (this.norms) return this.norms;
+    const d = this.config.factors;
+    const norms = new Float32Array(this.itemCount);
+    for (let j = 0; j < this.itemCount; j++) {
+      let sum = 0;
+      for (let a = 0; a < d; a++) sum += this.itemFactors[j * d + a]! ** 2;
+      norms[j] = Math.sqrt(sum);
+    }
+    this.norms = norms;
+    return norms;
   }
 
   toArtifact(): ModelArtifact {
