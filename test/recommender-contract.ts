@@ -153,6 +153,33 @@ export function runRecommenderContract(
       },
     );
 
+    it('gives each history its own scores and explanations when requests interleave', async () => {
+      // Models keep per-request work between scoring and explaining (iALS's fold-in and its reused
+      // buffers): another user's request in between must not leak into this one.
+      const model = await fit(1);
+      const first = historyOf(data.interactions, 2);
+      const second = historyOf(data.interactions, 15);
+      const items = Int32Array.of(0, 3, 5, 9);
+      const scoresOf = (history: typeof first) => {
+        const out = new Float32Array(10);
+        model.score(history, out);
+        return Array.from(out);
+      };
+      const explained = (history: typeof first) =>
+        Array.from(items, (item) => model.explain(history, item).map((c) => [c.kind, c.item, c.weight]));
+      const before = { scores: scoresOf(first), explained: explained(first) };
+      const many = model.explainMany?.(first, items);
+      scoresOf(second);
+      explained(second);
+      model.explainMany?.(second, items);
+      expect(explained(first)).toEqual(before.explained);
+      const again = model.explainMany?.(first, items);
+      expect(again?.weights ? Array.from(again.weights) : undefined).toEqual(
+        many?.weights ? Array.from(many.weights) : undefined,
+      );
+      expect(scoresOf(first)).toEqual(before.scores);
+    });
+
     it(
       options.explainsMany
         ? 'explains many items at once as it explains each'

@@ -399,6 +399,10 @@ export class WasmKernels {
     rhs: Float64Array,
     d: number,
     n: number,
+    out: { cholesky: Float64Array; factors: Float64Array } = {
+      cholesky: new Float64Array(d * d),
+      factors: new Float64Array(d),
+    },
   ): { cholesky: Float64Array; factors: Float64Array } | undefined {
     const a = this.alloc(d * d * 8);
     const h = this.alloc(Math.max(8, historyT.byteLength));
@@ -413,29 +417,48 @@ export class WasmKernels {
       if (this.kernels.potrf(a, d, d, 32) !== 0) return undefined;
       this.kernels.lowerSolveRows(a, x, 1, d);
       this.kernels.upperSolveTransposed(a, x, d);
-      return { cholesky: Float64Array.from(this.f64(a, d * d)), factors: Float64Array.from(this.f64(x, d)) };
+      out.cholesky.set(this.f64(a, d * d));
+      out.factors.set(this.f64(x, d));
+      return out;
     } finally {
       this.reset();
     }
   }
 
-  /** Each row x of `rows` (count × d) solved as L⁻¹·x, L lower-triangular (d × d, from ialsSystem). */
-  lowerSolveRows(cholesky: Float64Array, rows: Float64Array, count: number, d: number): Float64Array {
+  /**
+   * Each row x of `rows` (count × d) solved as L⁻¹·x, L lower-triangular (d × d, from ialsSystem),
+   * into `out` (count × d; a new array unless given).
+   */
+  lowerSolveRows(
+    cholesky: Float64Array,
+    rows: Float64Array,
+    count: number,
+    d: number,
+    out = new Float64Array(count * d),
+  ): Float64Array {
     const l = this.alloc(d * d * 8);
     const x = this.alloc(Math.max(8, count * d * 8));
     try {
       this.f64(l, d * d).set(cholesky);
       this.f64(x, count * d).set(rows.subarray(0, count * d));
       this.kernels.lowerSolveRows(l, x, count, d);
-      return Float64Array.from(this.f64(x, count * d));
+      out.set(this.f64(x, count * d));
+      return out;
     } finally {
       this.reset();
     }
   }
 
-  /** A·Bᵀ (row-major float64; A m×k, B n×k) into a new m×n array. */
-  crossRows(a: Float64Array, b: Float64Array, m: number, n: number, k: number): Float64Array {
-    const c = new Float64Array(m * n);
+  /** A·Bᵀ (row-major float64; A m×k, B n×k) into `out` (m×n; a new array unless given). */
+  crossRows(
+    a: Float64Array,
+    b: Float64Array,
+    m: number,
+    n: number,
+    k: number,
+    out = new Float64Array(m * n),
+  ): Float64Array {
+    const c = out.fill(0);
     if (m === 0 || n === 0) return c;
     this.gemmNT(a, b, c, m, n, k);
     for (let i = 0; i < c.length; i++) c[i] = -c[i]!;

@@ -191,6 +191,14 @@ export class IalsRecommender implements Recommender {
   private pinned: PinnedMatrix | undefined;
   private norms: Float32Array | undefined;
   private lastFold: { history: UserHistory; result: FoldIn } | undefined;
+  /**
+   * A request's fold-in works on some 1 MB of float64 arrays (the history's factors twice, the d×d
+   * system, L⁻¹ of the history rows): allocated per request, those large buffers drove old-generation
+   * collections under load (the same as item-kNN's neighbour rows did). They live here, grow-only,
+   * and belong to the latest fold-in: a new fold-in overwrites them, and `lastFold` then points at it,
+   * so every reader (who asks `foldIn` for its history first) sees its own history's values.
+   */
+  private readonly scratch = new Map<string, Float64Array<ArrayBuffer>>();
 
   constructor(
     /** Row-major items × factors. */
@@ -200,6 +208,16 @@ export class IalsRecommender implements Recommender {
   ) {
     this.gram = new Float64Array(config.factors * config.factors);
     gramOf(itemFactors, itemCount, config.factors, this.gram);
+  }
+
+  /** A reusable float64 buffer of this length (its contents are whatever was there). */
+  private buffer(name: string, length: number): Float64Array<ArrayBuffer> {
+    let buffer = this.scratch.get(name);
+    if (!buffer || buffer.length < length) {
+      buffer = new Float64Array(Math.max(length, 2 * (buffer?.length ?? 0)));
+      this.scratch.set(name, buffer);
+    }
+    return buffer.subarray(0, length);
   }
 
   /** The user's factors folded in from a history: the exact solution of the user half-step. */
@@ -223,8 +241,8 @@ export class IalsRecommender implements Recommender {
     const n = used.length;
     const positions = Int32Array.from(used);
     const confidences = new Float64Array(n);
-    const historyT = new Float64Array(d * n);
-    const scaledT = new Float64Array(d * n);
+    const historyT = this.buffer('historyT', d * n);
+    const scaledT = this.buffer('scaledT', d * n);
     const rhs = new Float64Array(d);
     for (let t = 0; t < n; t++) {
       const h = positions[t]!;
@@ -240,11 +258,14 @@ export class IalsRecommender implements Recommender {
     }
     const lambda =
       this.config.regularization * (n + a0 * this.itemCount) ** this.config.regularizationExponent;
-    const base = new Float64Array(d * d);
+    const base = this.buffer('base', d * d);
     for (let k = 0; k < d * d; k++) base[k] = a0 * this.gram[k]!;
     for (let k = 0; k < d; k++) base[k * d + k]! += lambda;
     this.kernels ??= new WasmKernels();
-    const system = this.kernels.ialsSystem(base, historyT, scaledT, rhs, d, n);
+    const system = this.kernels.ialsSystem(base, historyT, scaledT, rhs, d, n, {
+      cholesky: this.buffer('cholesky', d * d),
+      factors: new Float64Array(d),
+    });
     if (!system) {
       throw new AisleError(
         'INTERNAL',
@@ -259,23 +280,29 @@ export class IalsRecommender implements Recommender {
     if (fold.z) return fold.z;
     const d = this.config.factors;
     const n = fold.positions.length;
-    const rows = new Float64Array(n * d);
+    const rows = this.buffer('historyRows', n * d);
     for (let t = 0; t < n; t++) {
       const f = history.items[fold.positions[t]!]! * d;
       for (let a = 0; a < d; a++) rows[t * d + a] = this.itemFactors[f + a]!;
     }
-    fold.z = this.kernels!.lowerSolveRows(fold.cholesky, rows, n, d);
+    fold.z = this.kernels!.lowerSolveRows(fold.cholesky, rows, n, d, this.buffer('z', n * d));
     return fold.z;
   }
 
   /** L⁻¹·f_j for each of the items (rows of the result). */
   private solvedItems(fold: FoldIn, items: Int32Array): Float64Array {
     const d = this.config.factors;
-    const rows = new Float64Array(items.length * d);
+    const rows = this.buffer('itemRows', items.length * d);
     items.forEach((item, e) => {
       for (let a = 0; a < d; a++) rows[e * d + a] = this.itemFactors[item * d + a]!;
     });
-    return this.kernels!.lowerSolveRows(fold.cholesky, rows, items.length, d);
+    return this.kernels!.lowerSolveRows(
+      fold.cholesky,
+      rows,
+      items.length,
+      d,
+      this.buffer('solvedItems', items.length * d),
+    );
   }
 
   /**
@@ -349,6 +376,7 @@ export class IalsRecommender implements Recommender {
       items.length,
       n,
       this.config.factors,
+      this.buffer('effects', items.length * n),
     );
     for (let e = 0; e < items.length; e++)
       for (let t = 0; t < n; t++) effects[e * n + t]! *= multipliers[fold.positions[t]!]!;
