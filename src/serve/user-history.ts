@@ -6,8 +6,13 @@ import type { Store, StoredEvent } from '../store/store.js';
 /** What a request knows about a user: their recent events and what they did with each item. */
 export interface UserActivity {
   userId: string;
-  /** Newest first, at most `serving.historyLimit`. */
-  events: StoredEvent[];
+  /**
+   * How many of the user's recent events (at most `serving.historyLimit`) are of each type, and
+   * all of them. The events themselves are not kept: a cache of thousands of users' event objects
+   * filled the old generation and its collections put 100 ms stalls into serving (ML-1M shape).
+   */
+  actions: Record<string, number>;
+  eventCount: number;
   /** Summed event weight per item id. */
   weights: Map<string, number>;
   /** The strongest thing the user did with each item (purchase > cart > favorite > rating > click > view). */
@@ -26,7 +31,9 @@ export function activityOf(
   const weights = new Map<string, number>();
   const strongest = new Map<string, string>();
   const purchased = new Set<string>();
+  const actions: Record<string, number> = {};
   for (const event of events) {
+    actions[event.type] = (actions[event.type] ?? 0) + 1;
     if (event.itemId === undefined) continue;
     const weight = eventWeight(event, config.events.weights, config.events.ratingMax);
     if (weight > 0) weights.set(event.itemId, (weights.get(event.itemId) ?? 0) + weight);
@@ -35,7 +42,7 @@ export function activityOf(
       strongest.set(event.itemId, event.type);
     if (event.type === 'purchase') purchased.add(event.itemId);
   }
-  return { userId, events, weights, strongest, purchased };
+  return { userId, actions, eventCount: events.length, weights, strongest, purchased };
 }
 
 /** A user's activity as a model history: item indices (ascending) and weights; unknown items dropped. */

@@ -58,9 +58,8 @@ export function profileOf(
         : medianPrice <= priceTertiles[1]
           ? 'mid-range'
           : 'premium';
-  const actions: Record<string, number> = {};
-  for (const event of activity.events) actions[event.type] = (actions[event.type] ?? 0) + 1;
-  const count = activity.events.length;
+  const actions = { ...activity.actions };
+  const count = activity.eventCount;
   const activityLevel = count < 5 ? 'new' : count < 30 ? 'casual' : count < 150 ? 'regular' : 'power';
   const topCategory = shares(categories)[0];
   const topBrand = shares(brands)[0];
