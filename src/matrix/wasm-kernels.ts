@@ -390,7 +390,8 @@ export class WasmKernels {
    * One user's exact iALS fold-in: A = base + Σ_h s_h·f_h·f_hᵀ (base = α₀·HᵀH + λ·I, s_h = c_h − α₀),
    * factored A = L·Lᵀ, and the factors w = A⁻¹·rhs. `historyT` and `scaledT` are the history's
    * factors transposed (d × n; `scaledT` multiplied by −s_h, as gemmNT subtracts). Returns undefined
-   * when A is not positive definite. The products and the factorisation run with SIMD over doubles.
+   * when A is not positive definite, else `out` holding L (d × d) and w (d). The products and the
+   * factorisation run with SIMD over doubles.
    */
   ialsSystem(
     base: Float64Array,
@@ -399,10 +400,7 @@ export class WasmKernels {
     rhs: Float64Array,
     d: number,
     n: number,
-    out: { cholesky: Float64Array; factors: Float64Array } = {
-      cholesky: new Float64Array(d * d),
-      factors: new Float64Array(d),
-    },
+    out: { cholesky: Float64Array; factors: Float64Array },
   ): { cholesky: Float64Array; factors: Float64Array } | undefined {
     const a = this.alloc(d * d * 8);
     const h = this.alloc(Math.max(8, historyT.byteLength));
@@ -427,14 +425,14 @@ export class WasmKernels {
 
   /**
    * Each row x of `rows` (count × d) solved as L⁻¹·x, L lower-triangular (d × d, from ialsSystem),
-   * into `out` (count × d; a new array unless given).
+   * into `out` (count × d).
    */
   lowerSolveRows(
     cholesky: Float64Array,
     rows: Float64Array,
     count: number,
     d: number,
-    out = new Float64Array(count * d),
+    out: Float64Array,
   ): Float64Array {
     const l = this.alloc(d * d * 8);
     const x = this.alloc(Math.max(8, count * d * 8));
@@ -449,14 +447,14 @@ export class WasmKernels {
     }
   }
 
-  /** A·Bᵀ (row-major float64; A m×k, B n×k) into `out` (m×n; a new array unless given). */
+  /** A·Bᵀ (row-major float64; A m×k, B n×k) into `out` (m×n). */
   crossRows(
     a: Float64Array,
     b: Float64Array,
     m: number,
     n: number,
     k: number,
-    out = new Float64Array(m * n),
+    out: Float64Array,
   ): Float64Array {
     const c = out.fill(0);
     if (m === 0 || n === 0) return c;
