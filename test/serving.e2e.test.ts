@@ -198,6 +198,23 @@ describe('serving API: recommendations', () => {
     expect(JSON.stringify(bad.body)).toContain('fairness');
   });
 
+  it('amortized-exposure starts from the model order and shows a starved item group once the traffic has not', async () => {
+    const plain = await recommend(`/recommend/${userWithHistory}?k=10`);
+    const url = `/recommend/${userWithHistory}?k=10&fairness=amortized-exposure&fairnessStrength=1`;
+    // The controller has seen no traffic yet: no offsets, the model's order.
+    const first = await recommend(url);
+    expect(first.items.map((entry) => entry.itemId)).toEqual(plain.items.map((entry) => entry.itemId));
+    const before = plain.items.map((entry) => entry.itemId);
+    let brought: Result['items'] = [];
+    for (let request = 0; request < 60 && brought.length === 0; request++)
+      brought = (await recommend(url)).items.filter((entry) => !before.includes(entry.itemId));
+    // The boost grows with every list that leaves the group short until its items are shown, each
+    // with a fairness-boost reason.
+    expect(brought.length).toBeGreaterThan(0);
+    for (const entry of brought)
+      expect(entry.reasons.some((reason) => reason.kind === 'fairness-boost')).toBe(true);
+  });
+
   it('answers item pages, bought-together, popular lists and profiles', async () => {
     const item = (await recommend(`/recommend/${userWithHistory}?k=1`)).items[0]!.itemId;
     const similar = await recommend(`/items/${item}/similar?k=5`);

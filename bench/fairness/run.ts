@@ -16,6 +16,7 @@ import { quantile } from '../../src/eval/fairness/bootstrap.js';
 import { userMetrics } from '../../src/eval/metrics/index.js';
 import { activityGrouping } from '../../src/eval/user-groups.js';
 import type { ProtocolName } from '../../src/eval/protocols.js';
+import { ExposureController, exposureFloors } from '../../src/rank/fairness/amortized-exposure.js';
 import { rerank } from '../../src/rank/fairness/rerank.js';
 
 /**
@@ -65,8 +66,16 @@ function timing(): void {
   };
   const historyMix = Float64Array.from({ length: 18 }, () => 1 / 18);
   const exposureTarget = Float64Array.from({ length: 8 }, (_, g) => (g + 1) / 36);
+  // amortized-exposure: a live controller, updated after every list as serving does.
+  const controller = new ExposureController(
+    exposureFloors(
+      Float64Array.from({ length: 8 }, () => 1 / 8),
+      0.5,
+    ),
+  );
+  const groupOffsets = controller.offsets;
   const cases: { label: string; name: RerankerName; advantaged: boolean; extra?: object }[] = [
-    ...rerankerNames.map((name) => ({ label: name, name, advantaged: true })),
+    ...rerankerNames.map((name) => ({ label: name, name, advantaged: true, extra: { groupOffsets } })),
     {
       label: 'user-group (disadvantaged, lift 0.05)',
       name: 'user-group',
@@ -79,8 +88,18 @@ function timing(): void {
     const runs: number[] = [];
     for (let run = 0; run < 5; run++) {
       const started = performance.now();
-      for (let call = 0; call < 2000; call++)
-        rerank(name, list, { k: 10, strength: 0.5, advantaged, historyMix, alpha: 0.1, ...extra });
+      for (let call = 0; call < 2000; call++) {
+        const { order } = rerank(name, list, {
+          k: 10,
+          strength: 0.5,
+          advantaged,
+          historyMix,
+          alpha: 0.1,
+          ...extra,
+        });
+        if (name === 'amortized-exposure')
+          controller.observe(Int32Array.from(order.subarray(0, 10), (position) => list.group[position]!));
+      }
       runs.push((performance.now() - started) / 2000);
     }
     runs.sort((a, b) => a - b);
@@ -101,6 +120,7 @@ const suites: { name: string; path: string; format: DatasetFormat; protocol: Pro
 const strengths: Record<RerankerName, number[]> = {
   'fair-star': [0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
   exposure: [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1],
+  'amortized-exposure': [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
   'user-group': [0.1, 0.2, 0.3, 0.35, 0.4, 0.42, 0.44, 0.46, 0.47, 0.48, 0.49, 0.5, 0.52, 0.55, 0.6, 0.7],
   calibration: [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
   popularity: [0.05, 0.1, 0.2, 0.3, 0.5, 0.7],
@@ -219,6 +239,15 @@ function variants(name: RerankerName, groupings: string[], lift: number): Omit<A
           name,
           itemGrouping: itemGrouping as AuditRerank['itemGrouping'] & string,
           exposureTarget,
+        })),
+      );
+    case 'amortized-exposure':
+      // Each grouping with the controller warmed up (the default passes) and cold (one pass).
+      return groupings.flatMap((itemGrouping) =>
+        [undefined, 1].map((passes) => ({
+          name,
+          itemGrouping: itemGrouping as AuditRerank['itemGrouping'] & string,
+          ...(passes ? { passes } : {}),
         })),
       );
     default:

@@ -10,13 +10,17 @@ import { type EvaluationReport, runEvaluation } from '../../src/eval/run-evaluat
  * summary line per (data set, protocol, model) with the mean over seeds.
  *
  * Usage: node --import tsx bench/models/accuracy.ts [--quick] [--only ml-100k] [--models ease,ials]
- *   [--protocols recbole,temporal]
+ *   [--protocols recbole,temporal] [--config <json>]
+ *
+ * `--config` is the starting config of the tuning (one model), e.g. a blend's components:
+ * `--models blend --config '{"components":[{"model":"ease"},{"model":"ials"},{"model":"popularity"}]}'`.
  */
 const datasets = process.env['AISLE_DATASETS'] ?? join(process.cwd(), '..', 'shared', 'datasets');
 const quick = process.argv.includes('--quick');
 const only = argument('only');
 const modelFilter = argument('models')?.split(',');
 const protocolFilter = argument('protocols')?.split(',');
+const startConfig = argument('config');
 
 function argument(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -80,6 +84,7 @@ for (const suite of suites) {
           protocol,
           model,
           tune: model !== 'popularity',
+          ...(startConfig ? { config: JSON.parse(startConfig) as Record<string, unknown> } : {}),
           k: 10,
           seed,
         });

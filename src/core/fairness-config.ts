@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
 /** The fairness re-rankers by name (src/rank/fairness/); `none` leaves the model's order alone. */
-export const rerankerNames = ['fair-star', 'exposure', 'user-group', 'calibration', 'popularity'] as const;
+export const rerankerNames = [
+  'fair-star',
+  'exposure',
+  'amortized-exposure',
+  'user-group',
+  'calibration',
+  'popularity',
+] as const;
 export type RerankerName = (typeof rerankerNames)[number];
 
 /**
@@ -24,9 +31,12 @@ export const fairnessPolicySchema = z
   .object({
     /** `none`, or one of the re-rankers (docs/fairness.md). */
     reranker: z.enum(['none', ...rerankerNames]).default('none'),
-    /** 0 = no change … 1 = strongest. For `fair-star` it is the minimum protected share p. */
+    /**
+     * 0 = no change … 1 = strongest. For `fair-star` it is the minimum protected share p; for
+     * `amortized-exposure` the share of its items' share of exposure every group is held to.
+     */
     strength: z.number().min(0).max(1).default(0.5),
-    /** Item groups `fair-star` and `exposure` act on. */
+    /** Item groups `fair-star`, `exposure` and `amortized-exposure` act on. */
     itemGrouping: z.enum(itemGroupingNames).default('popularity'),
     /** The group `fair-star` protects (a label of the item grouping: `long-tail`, `new`, a seller …). */
     protectedGroup: z.string().min(1).default('long-tail'),

@@ -8,6 +8,7 @@ import {
   popularityGrouping,
   topLevelCategory,
 } from '../rank/fairness/item-groups.js';
+import { ExposureController, exposureFloors } from '../rank/fairness/amortized-exposure.js';
 import { rerank } from '../rank/fairness/rerank.js';
 import type { ServingCatalogue } from './catalogue.js';
 import type { ServedModel } from './model-holder.js';
@@ -41,6 +42,23 @@ function grouping(served: ServedModel, catalogue: ServingCatalogue, name: ItemGr
 }
 
 /**
+ * `amortized-exposure` controllers per served model, by item grouping and strength: each learns
+ * from the lists this process serves under that policy (a new model version starts afresh).
+ */
+const controllersOf = new WeakMap<TrainedModel, Map<string, ExposureController>>();
+
+function controller(served: ServedModel, groups: ItemGrouping, strength: number): ExposureController {
+  let cache = controllersOf.get(served.trained);
+  if (!cache) controllersOf.set(served.trained, (cache = new Map()));
+  // Strengths to 0.01, so requests naming arbitrary strengths cannot grow the map without bound.
+  const rounded = Math.round(strength * 100) / 100;
+  const key = `${groups.name}|${rounded}`;
+  let found = cache.get(key);
+  if (!found) cache.set(key, (found = new ExposureController(exposureFloors(itemShares(groups), rounded))));
+  return found;
+}
+
+/**
  * Applies a scenario's fairness policy to one request's candidates (best first): builds the facts
  * the re-ranker reads from the served model and catalogue, re-ranks, and keeps the first k. Returns
  * the item indices the re-ranker moved, which get a `fairness-boost` reason.
@@ -68,6 +86,8 @@ export function fairnessRerank(
     total += weight;
   }
   if (total > 0) for (let c = 0; c < historyMix.length; c++) historyMix[c]! /= total;
+  const amortized =
+    policy.reranker === 'amortized-exposure' ? controller(served, groups, policy.strength) : undefined;
   const { order, moved } = rerank(
     policy.reranker,
     {
@@ -87,8 +107,10 @@ export function fairnessRerank(
       lift: policy.lift,
       historyMix,
       ...(policy.exposureTarget === 'items' ? { exposureTarget: itemShares(groups) } : {}),
+      ...(amortized ? { groupOffsets: amortized.offsets } : {}),
     },
   );
   const picked = Array.from(order.subarray(0, Math.min(k, order.length)), (at) => candidates[at]!);
+  amortized?.observe(Int32Array.from(picked, (candidate) => groups.groupOf[candidate.index]!));
   return { picked, moved: new Set(picked.filter((_, at) => moved[order[at]!] === 1).map((c) => c.index)) };
 }

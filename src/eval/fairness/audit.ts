@@ -8,6 +8,7 @@ import { getModel } from '../../models/registry.js';
 import type { TrainingData } from '../../models/model.js';
 import type { Csr } from '../../matrix/csr.js';
 import { itemShares } from '../../rank/fairness/item-groups.js';
+import { ExposureController, exposureFloors } from '../../rank/fairness/amortized-exposure.js';
 import { type CandidateList, rerank } from '../../rank/fairness/rerank.js';
 import { catalogueStats, historyMatrix, relevantItems } from '../evaluate.js';
 import { listMetrics, userMetrics } from '../metrics/index.js';
@@ -19,11 +20,14 @@ import { type ExposureAudit, exposureAudit } from './exposure.js';
 import { itemGroupingsOf } from './item-groupings.js';
 import { userGroupAudit } from './user-audit.js';
 
+/** Times the test users' requests pass through an `amortized-exposure` controller by default; the last is audited. */
+export const AMORTIZED_PASSES = 3;
+
 /** A re-ranker applied to every test user's candidates before the audit. */
 export interface AuditRerank {
   name: RerankerName;
   strength: number;
-  /** Item groups `fair-star` and `exposure` act on (default popularity). */
+  /** Item groups `fair-star`, `exposure` and `amortized-exposure` act on (default popularity). */
   itemGrouping?: ItemGroupingName;
   /** The group `fair-star` protects (default `long-tail`). */
   protectedGroup?: string;
@@ -32,6 +36,11 @@ export interface AuditRerank {
   exposureTarget?: ExposureTargetName;
   /** `user-group`: calibration λ of the disadvantaged users' lists (default 0: unchanged). */
   lift?: number;
+  /**
+   * `amortized-exposure`: how many times the test users' requests pass through the controller, the
+   * last audited (default {@link AMORTIZED_PASSES}; 1 = a cold controller).
+   */
+  passes?: number;
 }
 
 export interface FairnessAuditOptions {
@@ -158,7 +167,13 @@ export function auditLists(
   let rerankMs = 0;
   const lists: Int32Array[] = [];
   const grouping = reranker ? itemGroupings[reranker.itemGrouping ?? 'popularity'] : undefined;
-  if (reranker && (reranker.name === 'fair-star' || reranker.name === 'exposure') && !grouping)
+  if (
+    reranker &&
+    (reranker.name === 'fair-star' ||
+      reranker.name === 'exposure' ||
+      reranker.name === 'amortized-exposure') &&
+    !grouping
+  )
     throw new AisleError(
       'INVALID_ARGUMENT',
       `This data set has no "${reranker.itemGrouping ?? 'popularity'}" item groups; choose another item grouping`,
@@ -172,12 +187,13 @@ export function auditLists(
   const categories = features.categories.length;
   const exposureTarget =
     grouping && reranker?.exposureTarget === 'items' ? { exposureTarget: itemShares(grouping) } : {};
-  for (let n = 0; n < users.length; n++) {
+  if (!reranker) return { lists: candidates.indices.map((indices) => indices.subarray(0, k)), rerankMs };
+  const controller =
+    reranker.name === 'amortized-exposure'
+      ? new ExposureController(exposureFloors(itemShares(grouping!), reranker.strength))
+      : undefined;
+  const listOf = (n: number): Int32Array => {
     const indices = candidates.indices[n]!;
-    if (!reranker) {
-      lists.push(indices.subarray(0, k));
-      continue;
-    }
     const list: CandidateList = {
       scores: candidates.scores[n]!,
       group: Int32Array.from(indices, (item) => grouping?.groupOf[item] ?? -1),
@@ -203,11 +219,32 @@ export function auditLists(
       lift: reranker.lift ?? 0,
       historyMix,
       ...exposureTarget,
+      ...(controller ? { groupOffsets: controller.offsets } : {}),
     });
+    const shown = order.subarray(0, k);
+    controller?.observe(Int32Array.from(shown, (position) => list.group![position]!));
     rerankMs += performance.now() - started;
-    lists.push(Int32Array.from(order.subarray(0, k), (position) => indices[position]!));
+    return Int32Array.from(shown, (position) => indices[position]!);
+  };
+  if (!controller) {
+    for (let n = 0; n < users.length; n++) lists.push(listOf(n));
+    return { lists, rerankMs };
   }
-
+  // The controller learns from the traffic it serves: the test users' requests arrive in seeded
+  // random order, `passes` times (users coming back), and the audit reads the last pass.
+  // It sees only the model's scores and the item groups, never the held-out items.
+  const rng = createRng(options.seed);
+  const arrival = Array.from(users, (_, n) => n);
+  const passes = Math.max(1, reranker.passes ?? AMORTIZED_PASSES);
+  for (let pass = 0; pass < passes; pass++) {
+    for (let i = arrival.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [arrival[i], arrival[j]] = [arrival[j]!, arrival[i]!];
+    }
+    const started = rerankMs;
+    for (const n of arrival) lists[n] = listOf(n);
+    if (pass < passes - 1) rerankMs = started;
+  }
   return { lists, rerankMs };
 }
 

@@ -1,7 +1,8 @@
 import type { RerankerName } from '../../core/fairness-config.js';
 import { AisleError } from '../../core/errors.js';
+import { amortizedExposureRerank } from './amortized-exposure.js';
 import { calibrationRerank } from './calibration.js';
-import type { CandidateList, RerankResult } from './candidate-list.js';
+import { type CandidateList, type RerankResult, unchanged } from './candidate-list.js';
 import { exposureMeritRerank } from './exposure-merit.js';
 import { fairStarRerank } from './fair-star.js';
 import { popularityBiasRerank } from './popularity-bias.js';
@@ -31,12 +32,18 @@ export interface RerankOptions {
    * item). Default: each group's share of the candidates' merit.
    */
   exposureTarget?: Float64Array;
+  /**
+   * `amortized-exposure`: per item group the boost of its candidates, from the ExposureController
+   * that watches the traffic (amortized-exposure.ts); the strength sets that controller's floors.
+   */
+  groupOffsets?: Float64Array;
 }
 
 /** The arrays of `CandidateList` each re-ranker reads; a missing one is a caller error. */
 const needs: Record<RerankerName, (keyof CandidateList)[]> = {
   'fair-star': ['protectedFlag'],
   exposure: ['group'],
+  'amortized-exposure': ['group'],
   'user-group': [],
   calibration: ['category'],
   popularity: ['popularity'],
@@ -87,6 +94,15 @@ export function rerank(name: RerankerName, list: CandidateList, options: RerankO
         strength,
         ...(options.exposureTarget ? { target: options.exposureTarget } : {}),
       });
+    case 'amortized-exposure':
+      if (!options.groupOffsets)
+        throw new AisleError(
+          'INVALID_ARGUMENT',
+          'The amortized-exposure re-ranker needs the group offsets of its exposure controller',
+          { reranker: name },
+        );
+      if (strength <= 0) return unchanged(list.scores.length);
+      return amortizedExposureRerank(list, { k, offsets: options.groupOffsets });
     case 'user-group':
       return userGroupRerank(list, {
         k,

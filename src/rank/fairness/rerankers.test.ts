@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rerankerNames } from '../../core/fairness-config.js';
 import { type Rng, createRng } from '../../core/rng.js';
+import { ExposureController, exposureFloors } from './amortized-exposure.js';
 import { calibrationKl, calibrationObjective, calibrationRerank } from './calibration.js';
 import type { CandidateList } from './candidate-list.js';
 import { exposureDeficits } from './exposure-merit.js';
@@ -203,6 +204,38 @@ describe('fairness re-rankers on hand-made lists', () => {
     ]);
   });
 
+  it('amortized-exposure ranks by relevance plus the group offset, ties in the model order', () => {
+    // Relevance (scores scaled to [0, 1]): 1, 0.75, 0.5, 0.25, 0; group 1 gets +0.3.
+    const list: CandidateList = {
+      scores: Float64Array.from([5, 4, 3, 2, 1]),
+      group: Int32Array.from([0, 0, 1, 0, 1]),
+    };
+    const offsets = Float64Array.from([0, 0.3]);
+    const { order, moved } = rerank('amortized-exposure', list, {
+      k: 3,
+      strength: 0.5,
+      groupOffsets: offsets,
+    });
+    // 1, 0.8 (item 2), 0.75 (item 1), 0.3 (item 4), 0.25 (item 3)
+    expect([...order]).toEqual([0, 2, 1, 4, 3]);
+    expect([...moved]).toEqual([0, 1, 1, 1, 1]);
+    expect([
+      ...rerank('amortized-exposure', list, { k: 3, strength: 0.5, groupOffsets: new Float64Array(2) }).order,
+    ]).toEqual([0, 1, 2, 3, 4]);
+    expect(() => rerank('amortized-exposure', list, { k: 3, strength: 0.5 })).toThrow(/offsets/);
+  });
+
+  it('the exposure controller raises a starved group’s offset by step × its shortfall, and never below 0', () => {
+    const controller = new ExposureController(exposureFloors(Float64Array.from([0.5, 0.5]), 0.5), 0.1);
+    // Floors 0.25 each. A list of group 0 only: group 1 is 0.25 short, group 0 0.75 over.
+    controller.observe(Int32Array.from([0, 0, 0]));
+    expect(controller.offsets[1]).toBeCloseTo(0.025, 12);
+    expect(controller.offsets[0]).toBe(0);
+    // Group 1 alone at the first of two positions: share 1/(1 + 1/log2 3) ≈ 0.613, 0.363 over.
+    controller.observe(Int32Array.from([1, 0]));
+    expect(controller.offsets[1]).toBe(0);
+  });
+
   it('rejects a list without the facts the re-ranker needs', () => {
     expect(() => rerank('fair-star', { scores: Float64Array.from([1]) }, { k: 1, strength: 0.5 })).toThrow(
       /protectedFlag/,
@@ -229,6 +262,7 @@ describe('re-ranker properties (200 seeded random lists each)', () => {
           lift: rng.next() < 0.5 ? 0 : rng.next(),
           historyMix: mixOf(rng, 5),
           ...(rng.next() < 0.5 ? { exposureTarget: mixOf(rng, 3) } : {}),
+          groupOffsets: Float64Array.from({ length: 3 }, () => (rng.next() < 0.5 ? 0 : rng.next() * 0.5)),
         };
         const { order, moved } = rerank(name, list, options);
         expect(isPermutation(order, n)).toBe(true);
@@ -357,6 +391,46 @@ describe('re-ranker properties (200 seeded random lists each)', () => {
         expect(dcg).toBeLessThanOrEqual(previous + 1e-12);
         previous = dcg;
       }
+    }
+  });
+
+  it('amortized-exposure lifts every group to its floor over a stream of requests, where the model starves some', () => {
+    // Four groups with equal item shares; the model scores group g's candidates lower as g grows, so
+    // group 3 almost never reaches the top 10 on its own. Floors at strength s: s × 0.25 each.
+    for (const strength of [0.4, 0.8, 1]) {
+      const rng = createRng(7);
+      const controller = new ExposureController(
+        exposureFloors(Float64Array.from([0.25, 0.25, 0.25, 0.25]), strength),
+      );
+      const before = new Float64Array(4);
+      const after = new Float64Array(4);
+      let total = 0;
+      for (let request = 0; request < 3000; request++) {
+        const n = 60;
+        const group = Int32Array.from({ length: n }, () => rng.int(4));
+        const raw = Float64Array.from(group, (g) => rng.next() - 0.35 * g);
+        const byScore = Array.from({ length: n }, (_, i) => i).sort((a, b) => raw[b]! - raw[a]!);
+        const list: CandidateList = {
+          scores: Float64Array.from(byScore, (i) => raw[i]!),
+          group: Int32Array.from(byScore, (i) => group[i]!),
+        };
+        const { order } = rerank('amortized-exposure', list, {
+          k: 10,
+          strength,
+          groupOffsets: controller.offsets,
+        });
+        const shown = Int32Array.from(order.subarray(0, 10), (position) => list.group![position]!);
+        controller.observe(shown);
+        if (request < 1000) continue; // the controller's warm-up
+        for (let position = 0; position < 10; position++) {
+          const weight = 1 / Math.log2(position + 2);
+          before[list.group![position]!]! += weight;
+          after[shown[position]!]! += weight;
+          total += weight;
+        }
+      }
+      expect(before[3]! / total).toBeLessThan(0.05);
+      for (let g = 0; g < 4; g++) expect(after[g]! / total).toBeGreaterThanOrEqual(strength * 0.25 - 0.01);
     }
   });
 

@@ -1,0 +1,98 @@
+import type { CandidateList, RerankResult } from './candidate-list.js';
+import { positionWeight, relevanceOf, unchanged } from './candidate-list.js';
+
+export interface AmortizedExposureOptions {
+  k: number;
+  /**
+   * Per item group (indexed like `CandidateList.group`) the boost added to its candidates'
+   * relevance (the scores scaled to [0, 1]): an {@link ExposureController}'s current offsets.
+   */
+  offsets: Float64Array;
+}
+
+/**
+ * Amortized group exposure, one request's step: each candidate's relevance plus its group's offset,
+ * sorted (ties keep the model's order). The offsets come from an {@link ExposureController} that
+ * watches the exposure of every list shown, so the fairness holds over the traffic rather than in
+ * each list: a group is shown to the users whose candidates of it are nearly as relevant as what
+ * they displace, which costs far less accuracy than pulling every list towards the group mix (the
+ * `exposure` re-ranker). Needs `group`.
+ */
+export function amortizedExposureRerank(
+  list: CandidateList,
+  options: AmortizedExposureOptions,
+): RerankResult {
+  const n = list.scores.length;
+  const { offsets } = options;
+  if (!list.group || n === 0 || !offsets.some((offset) => offset > 0)) return unchanged(n);
+  const relevance = relevanceOf(list.scores);
+  for (let i = 0; i < n; i++) {
+    const group = list.group[i]!;
+    if (group >= 0 && group < offsets.length) relevance[i]! += offsets[group]!;
+  }
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => relevance[b]! - relevance[a]! || a - b,
+  );
+  const moved = new Uint8Array(n);
+  for (let position = 0; position < n; position++)
+    if (order[position] !== position) moved[order[position]!] = 1;
+  return { order, moved };
+}
+
+/**
+ * The floors an {@link ExposureController} holds each group to: `strength` × the group's target
+ * share (e.g. its share of the catalogue's items), so 0 asks nothing and 1 asks every group's items
+ * to be as visible as any other's.
+ */
+export function exposureFloors(target: Float64Array, strength: number): Float64Array {
+  const clamped = Math.min(1, Math.max(0, strength));
+  return Float64Array.from(target, (share) => clamped * share);
+}
+
+/**
+ * Keeps every item group's share of the position-discounted exposure of the lists served at or
+ * above a floor, over the traffic. It is online dual ascent on
+ *   max Σ_lists DCG-weighted relevance  s.t.  each group's mean exposure share ≥ floor_g:
+ * the offsets are the Lagrange multipliers (ranking by relevance + offset maximises the Lagrangian
+ * of one list, both terms carrying the same position weights), and after each list served each
+ * multiplier moves by `step` × (floor − the list's share), kept ≥ 0. A group held below its floor
+ * gains boost until enough lists show it; one at or above its floor keeps offset 0. Stateful by
+ * design (the re-ranking itself stays a pure function of the offsets); deterministic for a given
+ * order of requests. One per served model and policy, per process.
+ */
+export class ExposureController {
+  readonly offsets: Float64Array;
+  private readonly floors: Float64Array;
+  private readonly shares: Float64Array;
+
+  /**
+   * @param floors per group its floor share (see {@link exposureFloors}); their sum must be ≤ 1.
+   * @param step how far one list moves a multiplier, in units of relevance (scores scaled to [0, 1]).
+   */
+  constructor(
+    floors: Float64Array,
+    private readonly step = 0.05,
+  ) {
+    this.floors = Float64Array.from(floors);
+    this.offsets = new Float64Array(floors.length);
+    this.shares = new Float64Array(floors.length);
+  }
+
+  /** Records one served list: the item group at each shown position, best first (−1 unknown). */
+  observe(groupsShown: ArrayLike<number>): void {
+    this.shares.fill(0);
+    let total = 0;
+    for (let position = 0; position < groupsShown.length; position++) {
+      const weight = positionWeight(position);
+      total += weight;
+      const group = groupsShown[position]!;
+      if (group >= 0 && group < this.shares.length) this.shares[group]! += weight;
+    }
+    if (total === 0) return;
+    for (let group = 0; group < this.offsets.length; group++)
+      this.offsets[group] = Math.max(
+        0,
+        this.offsets[group]! + this.step * (this.floors[group]! - this.shares[group]! / total),
+      );
+  }
+}
