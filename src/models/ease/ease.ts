@@ -74,7 +74,7 @@ export const easeModel: ModelDefinition<EaseConfig> = {
     binary: [true, false],
     valueExponent: [0.5, 1],
     userWeightExponent: [0, 0.25, 0.5],
-    dropout: [0, 0.2, 0.33],
+    dropout: [0, 0.2, 0.33, 0.5],
   },
   fit(data, config, context) {
     const slots = activeItems(data.interactions);
