@@ -10,7 +10,7 @@ import { type EvaluationReport, runEvaluation } from '../../src/eval/run-evaluat
  * summary line per (data set, protocol, model) with the mean over seeds.
  *
  * Usage: node --import tsx bench/models/accuracy.ts [--quick] [--only ml-100k] [--models ease,ials]
- *   [--protocols recbole,temporal] [--config <json>]
+ *   [--protocols recbole,temporal] [--config <json>] [--validation-folds 3]
  *
  * `--config` is the starting config of the tuning (one model), e.g. a blend's components:
  * `--models blend --config '{"components":[{"model":"ease"},{"model":"ials"},{"model":"popularity"}]}'`.
@@ -21,6 +21,7 @@ const only = argument('only');
 const modelFilter = argument('models')?.split(',');
 const protocolFilter = argument('protocols')?.split(',');
 const startConfig = argument('config');
+const validationFolds = argument('validation-folds');
 
 function argument(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -85,6 +86,7 @@ for (const suite of suites) {
           model,
           tune: model !== 'popularity',
           ...(startConfig ? { config: JSON.parse(startConfig) as Record<string, unknown> } : {}),
+          ...(validationFolds ? { validationFolds: Number(validationFolds) } : {}),
           k: 10,
           seed,
         });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { AisleError } from '../../core/errors.js';
 import { type DatasetFormat, datasetFormats, loadDataset } from '../../eval/datasets.js';
 import { type ProtocolName, protocolNames } from '../../eval/protocols.js';
-import { runEvaluation } from '../../eval/run-evaluation.js';
+import { DEFAULT_VALIDATION_FOLDS, runEvaluation } from '../../eval/run-evaluation.js';
 import { modelNames } from '../../models/registry.js';
 import { type GlobalOptions, configFor, printJson } from '../context.js';
 import { modelConfigOption } from '../model-config.js';
@@ -14,6 +14,7 @@ interface EvalOptions extends GlobalOptions {
   model: string;
   config?: string;
   tune?: boolean;
+  validationFolds: string;
   k: string;
   seed: string;
   json?: boolean;
@@ -30,6 +31,11 @@ export function registerEvalCommand(program: Command): void {
     .option('--model <name>', `one of ${modelNames().join(', ')}`, 'ease')
     .option('--config <json>', 'model config as JSON (defaults fill the rest)')
     .option('--tune', 'tune hyper-parameters on the validation split first')
+    .option(
+      '--validation-folds <n>',
+      'msr: validation splits each tuning trial is averaged over',
+      String(DEFAULT_VALIDATION_FOLDS),
+    )
     .option('--k <k>', 'cut-off', '10')
     .option('--seed <n>', 'seed of the split and the model', '1')
     .option('--json', 'print one JSON object')
@@ -47,6 +53,9 @@ export function registerEvalCommand(program: Command): void {
       if (!Number.isInteger(k) || k < 1)
         throw new AisleError('INVALID_ARGUMENT', '--k must be a positive integer');
       if (!Number.isInteger(seed)) throw new AisleError('INVALID_ARGUMENT', '--seed must be an integer');
+      const validationFolds = Number(all.validationFolds);
+      if (!Number.isInteger(validationFolds) || validationFolds < 1)
+        throw new AisleError('INVALID_ARGUMENT', '--validation-folds must be a positive integer');
       const progress = all.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
       progress?.(`loading ${all.data} (${all.format})`);
       const snapshot = await loadDataset(all.data, all.format as DatasetFormat, configFor(all));
@@ -55,6 +64,7 @@ export function registerEvalCommand(program: Command): void {
         model: all.model,
         config,
         tune: all.tune === true,
+        validationFolds,
         k,
         seed,
         ...(progress ? { onProgress: progress } : {}),
