@@ -5,6 +5,7 @@ import { loadDataset } from '../src/eval/datasets.js';
 import { createRng } from '../src/core/rng.js';
 import {
   type FairnessReport,
+  type PreparedAudit,
   auditPrepared,
   prepareAudit,
   runFairnessAudit,
@@ -25,6 +26,8 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
   const temp = tempDir('aisle-fairness-');
   let snapshot: StoreSnapshot;
   let before: FairnessReport;
+  /** The same model and split, prepared once for the re-ranking tests. */
+  let prepared: PreparedAudit;
 
   beforeAll(async () => {
     for (const name of ['u.item', 'u.user', 'u.genre', 'u.occupation'])
@@ -40,6 +43,13 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
       k: 10,
       seed: 1,
       replicates: 200,
+    });
+    prepared = await prepareAudit(snapshot, {
+      protocol: 'msr',
+      model: 'itemknn',
+      k: 10,
+      seed: 1,
+      replicates: 50,
     });
   }, 120_000);
 
@@ -120,14 +130,7 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
     expect(auditPrepared(validation)['ndcg@10']).not.toBe(before['ndcg@10']);
   }, 120_000);
 
-  it('narrows the activity gap with user-group, and spreads exposure towards the long tail with an items target', async () => {
-    const prepared = await prepareAudit(snapshot, {
-      protocol: 'msr',
-      model: 'itemknn',
-      k: 10,
-      seed: 1,
-      replicates: 50,
-    });
+  it('narrows the activity gap with user-group, and spreads exposure towards the long tail with an items target', () => {
     const gap = (report: FairnessReport) => Number(report.userGroups['activity']!['gap']);
     const levelled = auditPrepared(prepared, { name: 'user-group', strength: 0.5, lift: 0.05 });
     expect(gap(levelled)).toBeLessThan(gap(before));
@@ -144,14 +147,7 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
     expect(longTail(equal)).toBeGreaterThan(longTail(merit));
   }, 120_000);
 
-  it('evens genre exposure over the traffic with amortized-exposure, the same seed the same lists', async () => {
-    const prepared = await prepareAudit(snapshot, {
-      protocol: 'msr',
-      model: 'itemknn',
-      k: 10,
-      seed: 1,
-      replicates: 50,
-    });
+  it('evens genre exposure over the traffic with amortized-exposure, the same seed the same lists', () => {
     const setting = { name: 'amortized-exposure' as const, strength: 0.6, itemGrouping: 'category' as const };
     const amortized = auditPrepared(prepared, setting);
     expect(amortized.exposure['category']!.gini).toBeLessThan(before.exposure['category']!.gini * 0.9);
