@@ -43,9 +43,18 @@ function grouping(served: ServedModel, catalogue: ServingCatalogue, name: ItemGr
 
 /**
  * `amortized-exposure` controllers per served model, by item grouping and strength: each learns
- * from the lists this process serves under that policy (a new model version starts afresh).
+ * from the lists this process serves under that policy.
  */
 const controllersOf = new WeakMap<TrainedModel, Map<string, ExposureController>>();
+
+/**
+ * Per policy (grouping × strength) the live offsets, by group label, of the controller created
+ * last. A new model version's controller starts from them, so a retrain does not reopen the
+ * exposure gap for the few thousand requests a cold controller needs to settle (docs/fairness.md).
+ * Matched by label because a new version's groups can differ: popular items change, categories come
+ * and go. Bounded by the groupings × 101 rounded strengths.
+ */
+const latestOffsets = new Map<string, { labels: readonly string[]; offsets: Float64Array }>();
 
 function controller(served: ServedModel, groups: ItemGrouping, strength: number): ExposureController {
   let cache = controllersOf.get(served.trained);
@@ -54,7 +63,21 @@ function controller(served: ServedModel, groups: ItemGrouping, strength: number)
   const rounded = Math.round(strength * 100) / 100;
   const key = `${groups.name}|${rounded}`;
   let found = cache.get(key);
-  if (!found) cache.set(key, (found = new ExposureController(exposureFloors(itemShares(groups), rounded))));
+  if (!found) {
+    found = new ExposureController(exposureFloors(itemShares(groups), rounded));
+    const previous = latestOffsets.get(key);
+    if (previous) {
+      const at = new Map(previous.labels.map((label, group) => [label, group]));
+      found.warmStart(
+        groups.labels.map((label) => {
+          const group = at.get(label);
+          return group === undefined ? 0 : previous.offsets[group]!;
+        }),
+      );
+    }
+    cache.set(key, found);
+    latestOffsets.set(key, { labels: groups.labels, offsets: found.offsets });
+  }
   return found;
 }
 

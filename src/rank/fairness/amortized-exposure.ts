@@ -78,6 +78,15 @@ export class ExposureController {
     this.shares = new Float64Array(floors.length);
   }
 
+  /**
+   * Starts from offsets learned elsewhere (a controller of the previous model version): each value
+   * is clamped to ≥ 0, as dual ascent keeps them; a shorter array leaves the other groups at 0.
+   */
+  warmStart(initial: ArrayLike<number>): void {
+    for (let group = 0; group < Math.min(initial.length, this.offsets.length); group++)
+      this.offsets[group] = Math.max(0, initial[group]!);
+  }
+
   /** Records one served list: the item group at each shown position, best first (−1 unknown). */
   observe(groupsShown: ArrayLike<number>): void {
     this.shares.fill(0);

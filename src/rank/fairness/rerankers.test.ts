@@ -236,6 +236,12 @@ describe('fairness re-rankers on hand-made lists', () => {
     expect(controller.offsets[1]).toBe(0);
   });
 
+  it('a warm-started controller takes the given offsets, negatives as 0, missing groups at 0', () => {
+    const controller = new ExposureController(exposureFloors(Float64Array.from([0.4, 0.3, 0.3]), 0.5));
+    controller.warmStart([0.2, -0.1]);
+    expect([...controller.offsets]).toEqual([0.2, 0, 0]);
+  });
+
   it('rejects a list without the facts the re-ranker needs', () => {
     expect(() => rerank('fair-star', { scores: Float64Array.from([1]) }, { k: 1, strength: 0.5 })).toThrow(
       /protectedFlag/,
