@@ -6,11 +6,14 @@ import { createRng } from '../src/core/rng.js';
 import {
   type FairnessReport,
   type PreparedAudit,
+  auditLists,
   auditPrepared,
   prepareAudit,
   runFairnessAudit,
 } from '../src/eval/fairness/audit.js';
+import { catalogueStats } from '../src/eval/evaluate.js';
 import { pairTable } from '../src/eval/pairs.js';
+import { activityGrouping } from '../src/eval/user-groups.js';
 import { splitByProtocol } from '../src/eval/protocols.js';
 import type { StoreSnapshot } from '../src/models/data/from-store.js';
 import { dataset } from './support/datasets.js';
@@ -146,6 +149,33 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
       report.exposure['popularity']!.byGroup['long-tail']!.slotShare;
     expect(longTail(equal)).toBeGreaterThan(longTail(merit));
   }, 120_000);
+
+  it('lifts only the inactive users’ lists, by the popularity penalty when liftBy says so', () => {
+    const activity = activityGrouping(prepared.data.interactions, 0.05);
+    const levelled = auditLists(prepared, { name: 'user-group', strength: 0.5 }).lists;
+    const byPopularity = auditLists(prepared, {
+      name: 'user-group',
+      strength: 0.5,
+      liftBy: 'popularity',
+      lift: 0.3,
+    }).lists;
+    const byCalibration = auditLists(prepared, { name: 'user-group', strength: 0.5, lift: 0.3 }).lists;
+    const popularity = catalogueStats(prepared.data).popularity;
+    const totalPopularity = (list: Int32Array) => list.reduce((sum, item) => sum + popularity[item]!, 0);
+    let changed = 0;
+    prepared.users.forEach((user, n) => {
+      if (activity.groupOf[user] === 0) expect([...byPopularity[n]!]).toEqual([...levelled[n]!]);
+      else {
+        // The penalty never raises the popularity of the top k (popularity-bias.ts).
+        expect(totalPopularity(byPopularity[n]!)).toBeLessThanOrEqual(totalPopularity(levelled[n]!));
+        if (byPopularity[n]!.some((item, at) => item !== levelled[n]![at])) changed++;
+      }
+    });
+    expect(changed).toBeGreaterThan(prepared.users.length / 4);
+    expect(byPopularity.some((list, n) => list.some((item, at) => item !== byCalibration[n]![at]))).toBe(
+      true,
+    );
+  });
 
   it('evens genre exposure over the traffic with amortized-exposure, the same seed the same lists', () => {
     const setting = { name: 'amortized-exposure' as const, strength: 0.6, itemGrouping: 'category' as const };

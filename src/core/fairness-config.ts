@@ -17,6 +17,9 @@ export type RerankerName = (typeof rerankerNames)[number];
  * catalogue's items (every group's items equally visible: what the audit's exposure Gini measures).
  */
 export const exposureTargetNames = ['merit', 'items'] as const;
+/** How `user-group` lifts a disadvantaged user's list: calibration (Steck 2018) or a popularity penalty. */
+export const liftNames = ['calibration', 'popularity'] as const;
+export type LiftName = (typeof liftNames)[number];
 export type ExposureTargetName = (typeof exposureTargetNames)[number];
 
 /** How items are grouped for exposure policies and audits. */
@@ -49,10 +52,13 @@ export const fairnessPolicySchema = z
     /** `user-group`: users with at least this many history items are the advantaged (active) group. */
     activeMinInteractions: z.number().int().min(1).default(50),
     /**
-     * `user-group`: calibration λ (Steck 2018) of the disadvantaged users' lists while strength > 0;
-     * 0 leaves them as ranked. Choose it on a validation split (bench/fairness/run.ts does).
+     * `user-group`: λ of the re-ranking `liftBy` names, applied to the disadvantaged users' lists
+     * while strength > 0; 0 leaves them as ranked. Choose both on validation splits
+     * (bench/fairness/run.ts does).
      */
     lift: z.number().min(0).max(1).default(0),
+    /** `user-group`: the lift is calibration to the user's history mix, or a popularity penalty. */
+    liftBy: z.enum(liftNames).default('calibration'),
   })
   .strict();
 

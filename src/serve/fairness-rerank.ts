@@ -128,6 +128,7 @@ export function fairnessRerank(
       alpha: policy.alpha,
       advantaged: history.size >= policy.activeMinInteractions,
       lift: policy.lift,
+      liftBy: policy.liftBy,
       historyMix,
       ...(policy.exposureTarget === 'items' ? { exposureTarget: itemShares(groups) } : {}),
       ...(amortized ? { groupOffsets: amortized.offsets } : {}),

@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { exposureTargetNames, itemGroupingNames, rerankerNames } from '../../core/fairness-config.js';
+import {
+  exposureTargetNames,
+  itemGroupingNames,
+  liftNames,
+  rerankerNames,
+} from '../../core/fairness-config.js';
 import { AisleError } from '../../core/errors.js';
 import { type DatasetFormat, datasetFormats, loadDataset } from '../../eval/datasets.js';
 import { type FairnessReport, runFairnessAudit } from '../../eval/fairness/audit.js';
@@ -23,6 +28,7 @@ const flagsSchema = z.object({
   alpha: z.coerce.number().gt(0).lt(1),
   exposureTarget: z.enum(exposureTargetNames),
   lift: z.coerce.number().min(0).max(1),
+  liftBy: z.enum(liftNames),
   candidates: z.coerce.number().int().min(1).max(10_000),
   k: z.coerce.number().int().min(1),
   seed: z.coerce.number().int(),
@@ -58,7 +64,8 @@ export function registerFairnessCommand(program: Command): void {
       "exposure: aim each item group's exposure at its share of the candidates' merit (merit) or of the catalogue's items (items)",
       'merit',
     )
-    .option('--lift <x>', "user-group: calibration strength of the disadvantaged users' lists, 0..1", '0')
+    .option('--lift <x>', "user-group: strength of the lift of the disadvantaged users' lists, 0..1", '0')
+    .option('--lift-by <name>', `user-group: the lift, one of ${liftNames.join(', ')}`, 'calibration')
     .option('--candidates <n>', 'candidates per user the re-ranker chooses from', '100')
     .option('--k <k>', 'cut-off', '10')
     .option('--seed <n>', 'seed of the split, the model and the bootstrap', '1')
@@ -95,6 +102,7 @@ export function registerFairnessCommand(program: Command): void {
                 alpha: flags.alpha,
                 exposureTarget: flags.exposureTarget,
                 lift: flags.lift,
+                liftBy: flags.liftBy,
               },
             }
           : {}),

@@ -1,4 +1,9 @@
-import type { ExposureTargetName, ItemGroupingName, RerankerName } from '../../core/fairness-config.js';
+import type {
+  ExposureTargetName,
+  ItemGroupingName,
+  LiftName,
+  RerankerName,
+} from '../../core/fairness-config.js';
 import { AisleError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 import type { StoreSnapshot } from '../../models/data/from-store.js';
@@ -34,8 +39,10 @@ export interface AuditRerank {
   alpha?: number;
   /** `exposure`: aim at the groups' merit shares (default) or their shares of the items. */
   exposureTarget?: ExposureTargetName;
-  /** `user-group`: calibration λ of the disadvantaged users' lists (default 0: unchanged). */
+  /** `user-group`: λ of the disadvantaged users' lift (default 0: unchanged). */
   lift?: number;
+  /** `user-group`: calibration (default) or popularity-penalty lift. */
+  liftBy?: LiftName;
   /**
    * `amortized-exposure`: how many times the test users' requests pass through the controller, the
    * last audited (default {@link AMORTIZED_PASSES}; 1 = a cold controller).
@@ -217,6 +224,7 @@ export function auditLists(
       alpha: reranker.alpha ?? 0.1,
       advantaged: activity.groupOf[users[n]!] === 0,
       lift: reranker.lift ?? 0,
+      ...(reranker.liftBy ? { liftBy: reranker.liftBy } : {}),
       historyMix,
       ...exposureTarget,
       ...(controller ? { groupOffsets: controller.offsets } : {}),

@@ -1,4 +1,4 @@
-import type { RerankerName } from '../../core/fairness-config.js';
+import type { LiftName, RerankerName } from '../../core/fairness-config.js';
 import { AisleError } from '../../core/errors.js';
 import { amortizedExposureRerank } from './amortized-exposure.js';
 import { calibrationRerank } from './calibration.js';
@@ -20,10 +20,12 @@ export interface RerankOptions {
   /** `user-group`: whether this user is in the advantaged group. */
   advantaged?: boolean;
   /**
-   * `user-group`: calibration λ of a disadvantaged user's list (0 = unchanged, the default); needs
-   * `category` and `historyMix`.
+   * `user-group`: λ of the lift of a disadvantaged user's list (0 = unchanged, the default); the
+   * calibration lift needs `category` and `historyMix`, the popularity lift `popularity`.
    */
   lift?: number;
+  /** `user-group`: which lift (default `calibration`). */
+  liftBy?: LiftName;
   /** `calibration` (and `user-group` with a lift): the user's history category mix, indexed like `CandidateList.category`. */
   historyMix?: Float64Array;
   /**
@@ -66,7 +68,20 @@ export function rerank(name: RerankerName, list: CandidateList, options: RerankO
       });
   const { k, strength } = options;
   const lift = options.lift ?? 0;
-  if (name === 'user-group' && lift > 0 && strength > 0 && !options.advantaged) {
+  if (
+    name === 'user-group' &&
+    lift > 0 &&
+    strength > 0 &&
+    !options.advantaged &&
+    options.liftBy === 'popularity'
+  ) {
+    if (!list.popularity)
+      throw new AisleError(
+        'INVALID_ARGUMENT',
+        `The ${name} re-ranker with a popularity lift needs each candidate's popularity`,
+        { reranker: name, field: 'popularity' },
+      );
+  } else if (name === 'user-group' && lift > 0 && strength > 0 && !options.advantaged) {
     if (!list.category)
       throw new AisleError(
         'INVALID_ARGUMENT',
@@ -109,6 +124,7 @@ export function rerank(name: RerankerName, list: CandidateList, options: RerankO
         strength,
         advantaged: options.advantaged ?? false,
         lift,
+        ...(options.liftBy ? { liftBy: options.liftBy } : {}),
         ...(options.historyMix ? { historyMix: options.historyMix } : {}),
       });
     case 'calibration':

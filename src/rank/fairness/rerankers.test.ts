@@ -12,6 +12,7 @@ import {
   fairStarTable,
   tableFailureProbability,
 } from './fair-star.js';
+import { popularityBiasRerank } from './popularity-bias.js';
 import { rerank } from './rerank.js';
 import { expectedDcg } from './user-group.js';
 
@@ -183,6 +184,43 @@ describe('fairness re-rankers on hand-made lists', () => {
     expect(() => rerank('user-group', list, { k: 2, strength: 0.4, advantaged: false, lift: 0.5 })).toThrow(
       /history mix/,
     );
+  });
+
+  it('user-group lifts a disadvantaged user’s list by the popularity penalty when liftBy says so', () => {
+    // rel = (1, 0.9, 0.6, 0) and pop/max = (1, 0.1, 0, 0.5): at λ 0.3 the values are
+    // (0.4, 0.6, 0.42, −0.15), so the top 2 become items 1 and 2.
+    const list: CandidateList = {
+      scores: Float64Array.from([1, 0.95, 0.8, 0.5]),
+      popularity: Float64Array.from([100, 10, 0, 50]),
+    };
+    const lifted = rerank('user-group', list, {
+      k: 2,
+      strength: 0.4,
+      advantaged: false,
+      lift: 0.3,
+      liftBy: 'popularity',
+    });
+    expect([...lifted.order.subarray(0, 2)]).toEqual([1, 2]);
+    expect([...lifted.order]).toEqual([...popularityBiasRerank(list, { k: 2, strength: 0.3 }).order]);
+    expect(lifted.moved[0]).toBe(1);
+    // Without popularity facts the popularity lift is a caller error, not a silent no-op.
+    expect(() =>
+      rerank(
+        'user-group',
+        { scores: list.scores },
+        { k: 2, strength: 0.4, advantaged: false, lift: 0.3, liftBy: 'popularity' },
+      ),
+    ).toThrow(/popularity/);
+    // An advantaged user is levelled down whatever the lift.
+    expect([
+      ...rerank('user-group', list, {
+        k: 2,
+        strength: 0.4,
+        advantaged: true,
+        lift: 0.3,
+        liftBy: 'popularity',
+      }).order,
+    ]).toEqual([...rerank('user-group', list, { k: 2, strength: 0.4, advantaged: true }).order]);
   });
 
   it('exposure aims at a given target share instead of merit when one is given', () => {

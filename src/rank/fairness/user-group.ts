@@ -1,6 +1,8 @@
+import type { LiftName } from '../../core/fairness-config.js';
 import { calibrationRerank } from './calibration.js';
 import type { CandidateList, RerankResult } from './candidate-list.js';
 import { completeOrder, positionWeight, relevanceOf, unchanged } from './candidate-list.js';
+import { popularityBiasRerank } from './popularity-bias.js';
 
 export interface UserGroupOptions {
   k: number;
@@ -9,12 +11,18 @@ export interface UserGroupOptions {
   /** Whether the user belongs to the advantaged group (e.g. the most active users). */
   advantaged: boolean;
   /**
-   * λ of the calibration (Steck 2018) a disadvantaged user's list gets while strength > 0; 0 (the
+   * λ of the re-ranking a disadvantaged user's list gets while strength > 0 (`liftBy`); 0 (the
    * default) leaves it as the model ranked it. Choose it on a validation split: it is there to
    * raise the disadvantaged group's accuracy, and only a held-out measurement can say it does.
    */
   lift?: number;
-  /** The user's history category mix, with `CandidateList.category`: needed when `lift` > 0. */
+  /**
+   * `calibration` (default): Steck's calibration to the user's history mix ({@link calibrationRerank},
+   * needs `category` and `historyMix`); `popularity`: the popularity penalty
+   * ({@link popularityBiasRerank}, needs `popularity`).
+   */
+  liftBy?: LiftName;
+  /** The user's history category mix, with `CandidateList.category`: needed by the calibration lift. */
   historyMix?: Float64Array;
 }
 
@@ -32,15 +40,18 @@ export interface UserGroupOptions {
  *
  * Levelling down alone costs the overall accuracy exactly the advantaged share of users times the
  * gap it closes. `lift` > 0 adds the other side: a disadvantaged user's list is calibrated to the
- * user's history mix (Steck 2018, {@link calibrationRerank}), which on held-out data raises that
- * group's accuracy a little; with lift 0 a disadvantaged user's list never changes.
+ * user's history mix (Steck 2018, {@link calibrationRerank}) or re-scored with a popularity penalty
+ * ({@link popularityBiasRerank}), which on held-out data can raise that group's accuracy a little;
+ * with lift 0 a disadvantaged user's list never changes.
  */
 export function userGroupRerank(list: CandidateList, options: UserGroupOptions): RerankResult {
   const n = list.scores.length;
   if (options.strength <= 0 || n === 0) return unchanged(n);
   if (!options.advantaged) {
     const lift = options.lift ?? 0;
-    if (lift <= 0 || !options.historyMix) return unchanged(n);
+    if (lift <= 0) return unchanged(n);
+    if (options.liftBy === 'popularity') return popularityBiasRerank(list, { k: options.k, strength: lift });
+    if (!options.historyMix) return unchanged(n);
     return calibrationRerank(list, { k: options.k, strength: lift, historyMix: options.historyMix });
   }
   return levelDown(list, Math.min(options.k, n), 1 - Math.min(1, options.strength));
