@@ -272,6 +272,10 @@ describe('dashboard in Chromium', () => {
       0,
     );
     await page.locator('main figure.chart canvas').first().waitFor();
+    // Each small item grouping (popularity, new) also gets its groups' share of every prefix.
+    await expect(
+      page.locator('main figure.chart[aria-label*="各前缀中的群体占比"]').count(),
+    ).resolves.toBeGreaterThan(0);
     await screenshot(page, 'fairness');
 
     // Explain: the first home-feed item of the most active shopper.

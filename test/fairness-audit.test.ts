@@ -12,8 +12,10 @@ import {
   runFairnessAudit,
 } from '../src/eval/fairness/audit.js';
 import { catalogueStats } from '../src/eval/evaluate.js';
+import { itemGroupingsOf } from '../src/eval/fairness/item-groupings.js';
 import { pairTable } from '../src/eval/pairs.js';
 import { activityGrouping } from '../src/eval/user-groups.js';
+import { fairStarMinimums } from '../src/rank/fairness/fair-star.js';
 import { splitByProtocol } from '../src/eval/protocols.js';
 import type { StoreSnapshot } from '../src/models/data/from-store.js';
 import { dataset } from './support/datasets.js';
@@ -103,6 +105,26 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
     expect(share(after)).toBeGreaterThan(share(before));
     expect(after.exposure['popularity']!.gini).toBeLessThan(before.exposure['popularity']!.gini);
     expect(after.rerankMsPerList).toBeGreaterThan(0);
+    // Per prefix the long tail's mean share meets FA*IR's table as far as each list's long-tail
+    // candidates go: mean over lists of min(table(i), long-tail candidates) / i.
+    const table = fairStarMinimums({ k: 10, proportion: 0.5, alpha: 0.1 });
+    expect(table[9]).toBeGreaterThan(0);
+    const popularity = itemGroupingsOf(prepared.snapshot, catalogueStats(prepared.data))['popularity']!;
+    const longTail = popularity.labels.indexOf('long-tail');
+    const available = prepared.candidates.indices.map(
+      (indices) => indices.filter((item) => popularity.groupOf[item] === longTail).length,
+    );
+    const shares = (report: FairnessReport) =>
+      report.exposure['popularity']!.byGroup['long-tail']!.prefixShares;
+    const fair = shares(auditPrepared(prepared, { name: 'fair-star', strength: 0.5 }));
+    const unranked = shares(auditPrepared(prepared));
+    expect(fair).toHaveLength(10);
+    table.forEach((minimum, i) => {
+      const floor = available.reduce((sum, count) => sum + Math.min(minimum, count), 0) / available.length;
+      expect(fair[i]!).toBeGreaterThanOrEqual(floor / (i + 1) - 1e-6);
+      expect(fair[i]!).toBeGreaterThanOrEqual(unranked[i]! - 1e-6);
+    });
+    expect(fair[9]!).toBeGreaterThan(unranked[9]!);
     const again = await runFairnessAudit(snapshot, options);
     expect({ ...again, createdAt: '' }).toEqual({ ...before, createdAt: '' });
   }, 120_000);

@@ -22,6 +22,7 @@ import { userMetrics } from '../../src/eval/metrics/index.js';
 import { activityGrouping } from '../../src/eval/user-groups.js';
 import type { ProtocolName } from '../../src/eval/protocols.js';
 import { ExposureController, exposureFloors } from '../../src/rank/fairness/amortized-exposure.js';
+import { fairStarMinimums } from '../../src/rank/fairness/fair-star.js';
 import { rerank } from '../../src/rank/fairness/rerank.js';
 
 /**
@@ -174,6 +175,9 @@ function point(report: FairnessReport) {
     gaps: Object.fromEntries(Object.keys(report.userGroups).map((attribute) => [attribute, gap(attribute)])),
     gini: Object.fromEntries(Object.entries(report.exposure).map(([name, audit]) => [name, audit.gini])),
     longTailSlots: report.exposure['popularity']?.byGroup['long-tail']?.slotShare,
+    // The protected groups' mean share of each prefix 1 … k (what FA*IR's per-prefix minimum bounds).
+    longTailPrefixShares: report.exposure['popularity']?.byGroup['long-tail']?.prefixShares,
+    newPrefixShares: report.exposure['new']?.byGroup['new']?.prefixShares,
     aplt: report.metrics['aplt@10'],
     coverage: report.metrics['coverage@10'],
     rerankMsPerList: report.rerankMsPerList,
@@ -347,7 +351,16 @@ for (const suite of suites) {
           const setting = { ...variant, strength };
           const after = point(auditPrepared(prepared, setting));
           const cuts = against(base, after);
-          print({ ...label, ...setting, ...after, ...cuts });
+          // fair-star: the table its lists are held to, protected items needed in each prefix 1 … k.
+          const table =
+            name === 'fair-star'
+              ? {
+                  fairStarMinimums: [
+                    ...fairStarMinimums({ k: 10, proportion: Math.min(strength, 0.99), alpha: 0.1 }),
+                  ],
+                }
+              : {};
+          print({ ...label, ...setting, ...after, ...cuts, ...table });
           keep('activityGap', cuts.activityGapCut, cuts.ndcgLoss, budgets.gap, setting);
           for (const [grouping, cut] of Object.entries(cuts.giniCut))
             keep(`gini:${grouping}`, cut, cuts.ndcgLoss, budgets.gini, setting);

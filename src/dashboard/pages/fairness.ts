@@ -73,6 +73,32 @@ function exposure(name: string, audit: Json): Node[] {
     return typeof value === 'number' ? +value.toFixed(4) : null;
   };
   const caption = `${name}${typeof audit['gini'] === 'number' ? ` · Gini ${audit['gini'].toFixed(3)}` : ''}`;
+  // Each group's share of every prefix 1 … k, for groupings small enough to read as lines.
+  const prefixes = labels.map((label) => byGroup[label]!['prefixShares']);
+  const prefixChart =
+    labels.length <= 8 && prefixes.every((shares) => Array.isArray(shares) && shares.length > 0)
+      ? [
+          chart(`${t('prefixShares')} · ${name}`, {
+            title: { text: `${t('prefixShares')} · ${name}`, textStyle: { fontSize: 12 } },
+            tooltip: { trigger: 'axis' },
+            legend: { top: 0, right: 0 },
+            grid: { left: 48, right: 16, top: 40, bottom: 36 },
+            xAxis: {
+              type: 'category',
+              name: t('prefix'),
+              nameLocation: 'middle',
+              nameGap: 24,
+              data: (prefixes[0] as number[]).map((_, i) => String(i + 1)),
+            },
+            yAxis: { type: 'value', min: 0, max: 1 },
+            series: labels.map((label, at) => ({
+              type: 'line',
+              name: label,
+              data: (prefixes[at] as number[]).map((share) => +share.toFixed(4)),
+            })),
+          }),
+        ]
+      : [];
   return [
     chart(`${t('exposure')} · ${caption}`, {
       title: { text: caption, textStyle: { fontSize: 12 } },
@@ -86,6 +112,7 @@ function exposure(name: string, audit: Json): Node[] {
         { type: 'bar', name: 'merit', data: labels.map((label) => read(label, 'meritShare')) },
       ],
     }),
+    ...prefixChart,
   ];
 }
 

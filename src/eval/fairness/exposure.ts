@@ -15,6 +15,11 @@ export interface GroupExposure {
   exposureToMerit: number | null;
   /** Share of the lists' top-k slots that hold the group's items. */
   slotShare: number;
+  /**
+   * Per prefix length i = 1 … k, the group's mean share of the first i items of a list (over the
+   * lists with at least i items): the curve FA*IR's per-prefix minimum is read against.
+   */
+  prefixShares: number[];
 }
 
 /** The exposure audit of one item grouping. */
@@ -64,13 +69,23 @@ export function exposureAudit(
     totalExposure += exposure[item]!;
     totalMerit += merit[item]!;
   }
-  for (const list of lists)
+  // prefixSums[group·k + i − 1]: Σ over lists of the group's share of the list's first i items.
+  const prefixSums = new Float64Array(groups * k);
+  const listsWithPrefix = new Float64Array(k);
+  const running = new Float64Array(groups);
+  for (const list of lists) {
+    running.fill(0);
     for (let r = 0; r < Math.min(k, list.length); r++) {
       const group = grouping.groupOf[list[r]!]!;
-      if (group < 0) continue;
-      slots[group]!++;
-      totalSlots++;
+      listsWithPrefix[r]!++;
+      if (group >= 0) {
+        slots[group]!++;
+        totalSlots++;
+        running[group]!++;
+      }
+      for (let g = 0; g < groups; g++) if (running[g]! > 0) prefixSums[g * k + r]! += running[g]! / (r + 1);
     }
+  }
   const perItem = new Float64Array(groups);
   const byGroup: Record<string, GroupExposure> = {};
   grouping.labels.forEach((label, group) => {
@@ -85,6 +100,9 @@ export function exposureAudit(
       meritShare: round(meritShare),
       exposureToMerit: meritShare > 0 ? round(exposureShare / meritShare) : null,
       slotShare: round(totalSlots > 0 ? slots[group]! / totalSlots : 0),
+      prefixShares: Array.from({ length: k }, (_, r) =>
+        round(listsWithPrefix[r]! > 0 ? prefixSums[group * k + r]! / listsWithPrefix[r]! : 0),
+      ),
     };
   });
   const present = perItem.filter((_, group) => items[group]! > 0);

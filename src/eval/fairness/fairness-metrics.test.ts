@@ -39,6 +39,20 @@ describe('exposure audit', () => {
     expect(audit.gini).toBeCloseTo((y - x) / (2 * (x + y)), 5);
   });
 
+  it('gives each group’s mean share of every prefix, over the lists long enough to have it', () => {
+    const grouping = labelGrouping('seller', ['a', 'a', 'b']);
+    // Lists [0, 2, 1] (a, b, a), [2, 0] (b, a) and [1] (a), k = 3.
+    const audit = exposureAudit(
+      [Int32Array.from([0, 2, 1]), Int32Array.from([2, 0]), Int32Array.from([1])],
+      3,
+      grouping,
+      new Float64Array(3),
+    );
+    // Prefix 1: a, b, a → 2/3. Prefix 2 (two lists): 1/2, 1/2. Prefix 3 (one list): 2/3.
+    expect(audit.byGroup['a']!.prefixShares).toEqual([0.666667, 0.5, 0.666667]);
+    expect(audit.byGroup['b']!.prefixShares).toEqual([0.333333, 0.5, 0.333333]);
+  });
+
   it('is 0 when every group’s items are equally visible', () => {
     const audit = exposureAudit(
       [Int32Array.from([0, 1])],
