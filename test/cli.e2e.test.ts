@@ -112,6 +112,10 @@ describe('aisle import and quarantine', () => {
     expect(aisle(['--db', db, 'import', 'events', join(temp.dir, 'x.bin')]).stderr).toMatch(
       /--format csv\|tsv\|jsonl|no such file/,
     );
+    // A bad flag value is named as the user typed the flag, before any data is read.
+    const fairness = aisle(['fairness', 'audit', '--data', temp.dir, '--lift-by', 'lottery']);
+    expect(fairness.code).toBe(2);
+    expect(fairness.stderr).toMatch(/--lift-by: .*"calibration"\|"popularity"/);
   });
 });
 

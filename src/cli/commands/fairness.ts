@@ -77,7 +77,9 @@ export function registerFairnessCommand(program: Command): void {
       const parsed = flagsSchema.safeParse(all);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
-        throw new AisleError('INVALID_ARGUMENT', `--${String(issue.path[0])}: ${issue.message}`);
+        // The flag as typed: commander's camelCase key back to kebab case (itemGrouping → item-grouping).
+        const flag = String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+        throw new AisleError('INVALID_ARGUMENT', `--${flag}: ${issue.message}`);
       }
       const flags = parsed.data;
       const config = modelConfigOption(flags.model, flags.config);
