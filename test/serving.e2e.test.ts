@@ -50,6 +50,18 @@ beforeAll(async () => {
         historyCacheSeconds: 0,
         scenarios: { promo: { pinned: ['p00007'], blocked: ['p00001', 'p00002'], inStockOnly: false } },
       },
+      // Every demo shopper has under 1000 history items: all are the disadvantaged group here.
+      fairness: {
+        scenarios: {
+          lifted: {
+            reranker: 'user-group',
+            strength: 0.5,
+            lift: 0.5,
+            liftBy: 'popularity',
+            activeMinInteractions: 1000,
+          },
+        },
+      },
     }),
   );
   await seedDemo(aisle.importContext(), {
@@ -196,6 +208,23 @@ describe('serving API: recommendations', () => {
     const bad = await call('GET', `/recommend/${userWithHistory}?fairness=lottery`, keys.recommend);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('fairness');
+  });
+
+  it('a scenario’s user-group policy lifts a disadvantaged shopper’s list by the popularity penalty', async () => {
+    const plain = await recommend(`/recommend/${userWithHistory}?k=10`);
+    const lifted = await recommend(`/recommend/${userWithHistory}?k=10&scenario=lifted`);
+    const before = plain.items.map((entry) => entry.itemId);
+    const boosted = lifted.items.filter((entry) =>
+      entry.reasons.some((reason) => reason.kind === 'fairness-boost'),
+    );
+    expect(boosted.length).toBeGreaterThan(0);
+    for (const entry of boosted) {
+      const was = before.indexOf(entry.itemId);
+      expect(was === -1 || was > lifted.items.indexOf(entry)).toBe(true);
+    }
+    // The request can still turn the scenario's policy off.
+    const off = await recommend(`/recommend/${userWithHistory}?k=10&scenario=lifted&fairness=none`);
+    expect(off.items.map((entry) => entry.itemId)).toEqual(before);
   });
 
   it('amortized-exposure starts from the model order and shows a starved item group once the traffic has not', async () => {

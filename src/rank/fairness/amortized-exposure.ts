@@ -1,5 +1,5 @@
 import type { CandidateList, RerankResult } from './candidate-list.js';
-import { positionWeight, relevanceOf, unchanged } from './candidate-list.js';
+import { movedUp, positionWeight, relevanceOf, unchanged } from './candidate-list.js';
 
 export interface AmortizedExposureOptions {
   k: number;
@@ -33,10 +33,7 @@ export function amortizedExposureRerank(
   const order = Int32Array.from({ length: n }, (_, i) => i).sort(
     (a, b) => relevance[b]! - relevance[a]! || a - b,
   );
-  const moved = new Uint8Array(n);
-  for (let position = 0; position < n; position++)
-    if (order[position] !== position) moved[order[position]!] = 1;
-  return { order, moved };
+  return { order, moved: movedUp(order) };
 }
 
 /**

@@ -15,11 +15,15 @@ export interface CandidateList {
   popularity?: Float32Array | Float64Array | Int32Array;
 }
 
-/** What a re-ranker returns: the new order and which candidates it moved. */
+/** What a re-ranker returns: the new order and which candidates it moved up. */
 export interface RerankResult {
   /** A permutation of 0..n−1: the candidate at each output position (the first k are shown). */
   order: Int32Array;
-  /** Per candidate: 1 when its position changed (it gets a `fairness-boost` reason). */
+  /**
+   * Per candidate: 1 when the re-ranker moved it up, above its rank in the model's order (it gets a
+   * `fairness-boost` reason). The candidates pushed down to make room are not marked: the re-ranker
+   * did not put them where they are shown.
+   */
   moved: Uint8Array;
 }
 
@@ -37,10 +41,15 @@ export function unchanged(n: number): RerankResult {
 export function completeOrder(order: Int32Array, placed: number, taken: Uint8Array): RerankResult {
   let at = placed;
   for (let i = 0; i < taken.length; i++) if (taken[i] === 0) order[at++] = i;
+  return { order, moved: movedUp(order) };
+}
+
+/** Per candidate 1 when `order` shows it earlier than its index (its rank in the model's order). */
+export function movedUp(order: Int32Array): Uint8Array {
   const moved = new Uint8Array(order.length);
   for (let position = 0; position < order.length; position++)
-    if (order[position] !== position) moved[order[position]!] = 1;
-  return { order, moved };
+    if (position < order[position]!) moved[order[position]!] = 1;
+  return moved;
 }
 
 /** Scores scaled to [0, 1] over the candidates (all 1 when they are equal): a relevance proxy. */

@@ -54,7 +54,7 @@ const needs: Record<RerankerName, (keyof CandidateList)[]> = {
 /**
  * Re-ranks one request's candidates (best first) with the named fairness re-ranker. Pure: the
  * same input gives the same order; the result is always a permutation of the candidates, and every
- * candidate it moves is marked so the response can carry a `fairness-boost` reason.
+ * candidate it moves up is marked so the response can carry a `fairness-boost` reason.
  *
  * @example
  * const { order, moved } = rerank('fair-star', { scores, protectedFlag }, { k: 10, strength: 0.3 });

@@ -202,7 +202,8 @@ describe('fairness re-rankers on hand-made lists', () => {
     });
     expect([...lifted.order.subarray(0, 2)]).toEqual([1, 2]);
     expect([...lifted.order]).toEqual([...popularityBiasRerank(list, { k: 2, strength: 0.3 }).order]);
-    expect(lifted.moved[0]).toBe(1);
+    // Items 1 and 2 were moved up; item 0, pushed out of the top 2, is not marked.
+    expect([...lifted.moved]).toEqual([0, 1, 1, 0]);
     // Without popularity facts the popularity lift is a caller error, not a silent no-op.
     expect(() =>
       rerank(
@@ -256,7 +257,7 @@ describe('fairness re-rankers on hand-made lists', () => {
     });
     // 1, 0.8 (item 2), 0.75 (item 1), 0.3 (item 4), 0.25 (item 3)
     expect([...order]).toEqual([0, 2, 1, 4, 3]);
-    expect([...moved]).toEqual([0, 1, 1, 1, 1]);
+    expect([...moved]).toEqual([0, 0, 1, 0, 1]); // moved up: 2 and 4; pushed down: 1 and 3
     expect([
       ...rerank('amortized-exposure', list, { k: 3, strength: 0.5, groupOffsets: new Float64Array(2) }).order,
     ]).toEqual([0, 1, 2, 3, 4]);
@@ -291,7 +292,7 @@ describe('re-ranker properties (200 seeded random lists each)', () => {
   const cases = Array.from({ length: 200 }, (_, seed) => seed + 1);
 
   it.each(rerankerNames)(
-    '%s returns a permutation, marks exactly what it moved, and is the identity at strength 0',
+    '%s returns a permutation, marks exactly what it moved up, and is the identity at strength 0',
     (name) => {
       for (const seed of cases) {
         const rng = createRng(seed);
@@ -311,7 +312,7 @@ describe('re-ranker properties (200 seeded random lists each)', () => {
         const { order, moved } = rerank(name, list, options);
         expect(isPermutation(order, n)).toBe(true);
         for (let position = 0; position < n; position++)
-          expect(moved[order[position]!]).toBe(order[position] === position ? 0 : 1);
+          expect(moved[order[position]!]).toBe(position < order[position]! ? 1 : 0);
         const still = rerank(name, list, { ...options, strength: 0 });
         expect(still.moved.every((flag) => flag === 0)).toBe(true);
       }
