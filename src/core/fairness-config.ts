@@ -17,10 +17,11 @@ export type RerankerName = (typeof rerankerNames)[number];
  * catalogue's items (every group's items equally visible: what the audit's exposure Gini measures).
  */
 export const exposureTargetNames = ['merit', 'items'] as const;
+export type ExposureTargetName = (typeof exposureTargetNames)[number];
+
 /** How `user-group` lifts a disadvantaged user's list: calibration (Steck 2018) or a popularity penalty. */
 export const liftNames = ['calibration', 'popularity'] as const;
 export type LiftName = (typeof liftNames)[number];
-export type ExposureTargetName = (typeof exposureTargetNames)[number];
 
 /** How items are grouped for exposure policies and audits. */
 export const itemGroupingNames = ['popularity', 'category', 'seller', 'new'] as const;

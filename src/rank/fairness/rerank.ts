@@ -68,30 +68,17 @@ export function rerank(name: RerankerName, list: CandidateList, options: RerankO
       });
   const { k, strength } = options;
   const lift = options.lift ?? 0;
-  if (
-    name === 'user-group' &&
-    lift > 0 &&
-    strength > 0 &&
-    !options.advantaged &&
-    options.liftBy === 'popularity'
-  ) {
-    if (!list.popularity)
+  // A lifted disadvantaged list needs the facts of its lift: a caller error, not a silent no-op.
+  if (name === 'user-group' && lift > 0 && strength > 0 && !options.advantaged) {
+    const byPopularity = options.liftBy === 'popularity';
+    const field = byPopularity ? 'popularity' : 'category';
+    if (!list[field])
       throw new AisleError(
         'INVALID_ARGUMENT',
-        `The ${name} re-ranker with a popularity lift needs each candidate's popularity`,
-        { reranker: name, field: 'popularity' },
+        `The ${name} re-ranker with a ${byPopularity ? 'popularity ' : ''}lift needs each candidate's ${field}`,
+        { reranker: name, field },
       );
-  } else if (name === 'user-group' && lift > 0 && strength > 0 && !options.advantaged) {
-    if (!list.category)
-      throw new AisleError(
-        'INVALID_ARGUMENT',
-        `The ${name} re-ranker with a lift needs each candidate's category`,
-        {
-          reranker: name,
-          field: 'category',
-        },
-      );
-    if (!options.historyMix)
+    if (!byPopularity && !options.historyMix)
       throw new AisleError(
         'INVALID_ARGUMENT',
         `The ${name} re-ranker with a lift needs the user history mix`,
