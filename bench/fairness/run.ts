@@ -90,6 +90,12 @@ function timing(): void {
       advantaged: false,
       extra: { lift: 0.05 },
     },
+    {
+      label: 'user-group (disadvantaged, popularity lift 0.1)',
+      name: 'user-group',
+      advantaged: false,
+      extra: { lift: 0.1, liftBy: 'popularity' },
+    },
     { label: 'exposure (items target)', name: 'exposure', advantaged: true, extra: { exposureTarget } },
   ];
   for (const { label, name, advantaged, extra } of cases) {
