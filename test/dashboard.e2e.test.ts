@@ -6,7 +6,8 @@ import { type Browser, type ConsoleMessage, type Page, chromium } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Aisle, openAisle } from '../src/aisle.js';
 import { configSchema } from '../src/core/config.js';
-import { runFairnessAudit } from '../src/eval/fairness/audit.js';
+import { auditPrepared, prepareAudit } from '../src/eval/fairness/audit.js';
+import { fairnessCurve } from '../src/eval/fairness/curve.js';
 import { saveFairnessReport } from '../src/eval/fairness/report-store.js';
 import { seedDemo } from '../src/ingest/demo/seed-demo.js';
 import { snapshotFromStore } from '../src/models/data/from-store.js';
@@ -86,14 +87,17 @@ beforeAll(async () => {
     model: seeding.config.serving.defaultModel,
     seed: seeding.config.serving.seed,
   });
-  // A stored fairness audit (the fast popularity model) for the fairness page to draw.
-  const audit = await runFairnessAudit(await snapshotFromStore(seeding.store, seeding.config), {
+  // A stored fairness audit (the fast popularity model) for the fairness page to draw, with the
+  // curve of one re-ranker as `aisle fairness audit --curve` stores it.
+  const prepared = await prepareAudit(await snapshotFromStore(seeding.store, seeding.config), {
     protocol: 'leave-last-out',
     model: 'popularity',
     k: 10,
     seed: 1,
     replicates: 200,
   });
+  const audit = auditPrepared(prepared);
+  audit.curves = { popularity: fairnessCurve(prepared, { name: 'popularity' }, [0, 0.3, 0.6]) };
   await saveFairnessReport(seeding.store, audit);
   await seeding.close();
 
@@ -268,6 +272,7 @@ describe('dashboard in Chromium', () => {
     // The stored audit: accuracy per user group (with the gap's confidence interval) and exposure.
     await page.locator('main section.panel h2', { hasText: '各群体准确率' }).waitFor();
     await page.locator('main section.panel h2', { hasText: '曝光分布' }).waitFor();
+    await page.locator('main section.panel h2', { hasText: '公平性与准确率的权衡曲线' }).waitFor();
     await expect(page.locator('main table caption', { hasText: '95% CI' }).count()).resolves.toBeGreaterThan(
       0,
     );

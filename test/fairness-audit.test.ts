@@ -12,6 +12,7 @@ import {
   runFairnessAudit,
 } from '../src/eval/fairness/audit.js';
 import { catalogueStats } from '../src/eval/evaluate.js';
+import { fairnessCurve } from '../src/eval/fairness/curve.js';
 import { itemGroupingsOf } from '../src/eval/fairness/item-groupings.js';
 import { pairTable } from '../src/eval/pairs.js';
 import { activityGrouping } from '../src/eval/user-groups.js';
@@ -171,6 +172,18 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
       report.exposure['popularity']!.byGroup['long-tail']!.slotShare;
     expect(longTail(equal)).toBeGreaterThan(longTail(merit));
   }, 120_000);
+
+  it('draws a re-ranker’s curve: strengths ascending, the model’s audit at 0, the gap closing as it grows', () => {
+    const curve = fairnessCurve(prepared, { name: 'user-group' }, [0.6, 0, 0.3]);
+    expect(curve.map((point) => point['strength'])).toEqual([0, 0.3, 0.6]);
+    const unranked = auditPrepared(prepared);
+    expect(curve[0]!['ndcg@10']).toBe(unranked['ndcg@10']);
+    expect(curve[0]!['gap:activity']).toBe(unranked.userGroups['activity']!['gap']);
+    expect(curve[0]!['gini:popularity']).toBe(unranked.exposure['popularity']!.gini);
+    expect(curve[2]!['gap:activity']!).toBeLessThan(curve[0]!['gap:activity']!);
+    expect(curve[2]!['ndcg@10']!).toBeLessThan(curve[0]!['ndcg@10']!);
+    for (const point of curve) expect(Object.keys(point)).toEqual(Object.keys(curve[0]!));
+  });
 
   it('lifts only the inactive users’ lists, by the popularity penalty when liftBy says so', () => {
     const activity = activityGrouping(prepared.data.interactions, 0.05);

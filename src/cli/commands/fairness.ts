@@ -8,7 +8,13 @@ import {
 } from '../../core/fairness-config.js';
 import { AisleError } from '../../core/errors.js';
 import { type DatasetFormat, datasetFormats, loadDataset } from '../../eval/datasets.js';
-import { type FairnessReport, runFairnessAudit } from '../../eval/fairness/audit.js';
+import {
+  type AuditRerank,
+  type FairnessReport,
+  auditPrepared,
+  prepareAudit,
+} from '../../eval/fairness/audit.js';
+import { fairnessCurve } from '../../eval/fairness/curve.js';
 import { saveFairnessReport } from '../../eval/fairness/report-store.js';
 import { protocolNames } from '../../eval/protocols.js';
 import { modelNames } from '../../models/registry.js';
@@ -33,6 +39,14 @@ const flagsSchema = z.object({
   k: z.coerce.number().int().min(1),
   seed: z.coerce.number().int(),
   activeShare: z.coerce.number().gt(0).lt(1),
+  curve: z
+    .string()
+    .regex(/^\s*[0-9.]+(\s*,\s*[0-9.]+)*\s*$/, 'is a comma-separated list of strengths, e.g. 0,0.2,0.5,1')
+    .transform((list) => list.split(',').map(Number))
+    .refine((strengths) => strengths.every((s) => Number.isFinite(s) && s >= 0 && s <= 1), {
+      message: 'every strength lies in 0..1',
+    })
+    .optional(),
   json: z.boolean().optional(),
   save: z.boolean().optional(),
 });
@@ -70,6 +84,10 @@ export function registerFairnessCommand(program: Command): void {
     .option('--k <k>', 'cut-off', '10')
     .option('--seed <n>', 'seed of the split, the model and the bootstrap', '1')
     .option('--active-share <x>', 'share of most active users in the "active" group', '0.05')
+    .option(
+      '--curve <strengths>',
+      'with --rerank: also audit the re-ranker at each of these strengths (e.g. 0,0.2,0.5,1), the fairness-vs-accuracy curve the report stores',
+    )
     .option('--json', 'print one JSON object')
     .option('--save', 'store the report in the database (served at GET /fairness/report)')
     .action(async (options: Record<string, unknown>, command: Command) => {
@@ -82,11 +100,29 @@ export function registerFairnessCommand(program: Command): void {
         throw new AisleError('INVALID_ARGUMENT', `--${flag}: ${issue.message}`);
       }
       const flags = parsed.data;
+      // Before the data set is read: a usage error should not wait for it.
+      if (flags.curve && !flags.rerank)
+        throw new AisleError(
+          'INVALID_ARGUMENT',
+          '--curve: needs --rerank <name>, the re-ranker whose curve it is',
+        );
       const config = modelConfigOption(flags.model, flags.config);
       const progress = flags.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
       progress?.(`loading ${flags.data} (${flags.format})`);
       const snapshot = await loadDataset(flags.data, flags.format as DatasetFormat, configFor(all));
-      const report = await runFairnessAudit(snapshot, {
+      const rerank: AuditRerank | undefined = flags.rerank
+        ? {
+            name: flags.rerank,
+            strength: flags.strength,
+            itemGrouping: flags.itemGrouping,
+            protectedGroup: flags.protectedGroup,
+            alpha: flags.alpha,
+            exposureTarget: flags.exposureTarget,
+            lift: flags.lift,
+            liftBy: flags.liftBy,
+          }
+        : undefined;
+      const prepared = await prepareAudit(snapshot, {
         protocol: flags.protocol,
         model: flags.model,
         config,
@@ -94,22 +130,14 @@ export function registerFairnessCommand(program: Command): void {
         seed: flags.seed,
         candidates: flags.candidates,
         activeShare: flags.activeShare,
-        ...(flags.rerank
-          ? {
-              rerank: {
-                name: flags.rerank,
-                strength: flags.strength,
-                itemGrouping: flags.itemGrouping,
-                protectedGroup: flags.protectedGroup,
-                alpha: flags.alpha,
-                exposureTarget: flags.exposureTarget,
-                lift: flags.lift,
-                liftBy: flags.liftBy,
-              },
-            }
-          : {}),
+        ...(rerank ? { rerank } : {}),
         ...(progress ? { onProgress: progress } : {}),
       });
+      const report = auditPrepared(prepared, rerank);
+      if (flags.curve && rerank) {
+        progress?.(`auditing ${rerank.name} at ${flags.curve.length} strengths`);
+        report.curves = { [rerank.name]: fairnessCurve(prepared, rerank, flags.curve) };
+      }
       if (flags.save) {
         const id = await withAisle(all, (aisle) => saveFairnessReport(aisle.store, report));
         progress?.(`saved as fairness report ${id}`);
@@ -152,5 +180,11 @@ function printTables(report: FairnessReport): void {
           `${label} ${(group.exposureShare * 100).toFixed(1)}% (merit ${(group.meritShare * 100).toFixed(1)}%)`,
       );
     out(`  exposure by ${name}: gini ${audit.gini.toFixed(4)}; ${parts.join(', ')}`);
+  }
+  for (const [name, points] of Object.entries(report.curves ?? {})) {
+    out(`curve of ${name}:`);
+    const columns = Object.keys(points[0] ?? {});
+    out(`  ${columns.join('\t')}`);
+    for (const point of points) out(`  ${columns.map((column) => point[column]?.toFixed(4)).join('\t')}`);
   }
 }

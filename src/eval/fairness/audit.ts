@@ -98,6 +98,11 @@ export interface FairnessReport {
   /** Mean time of one re-ranking of `candidates` candidates, in milliseconds (0 without one). */
   rerankMsPerList: number;
   candidates: number;
+  /**
+   * With `aisle fairness audit --curve`: per re-ranker, the audit at each strength as flat points
+   * (`strength`, `ndcg@k`, `gap:<attribute>`, `gini:<grouping>`; src/eval/fairness/curve.ts).
+   */
+  curves?: Record<string, Record<string, number>[]>;
   createdAt: string;
 }
 
