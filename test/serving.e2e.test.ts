@@ -210,6 +210,26 @@ describe('serving API: recommendations', () => {
     expect(JSON.stringify(bad.body)).toContain('fairness');
   });
 
+  it('takes the item grouping and the protected group of fair-star per request, and names a group that is not there', async () => {
+    const plain = await recommend(`/recommend/${userWithHistory}?k=10`);
+    const url = `/recommend/${userWithHistory}?k=10&fairness=fair-star&fairnessStrength=0.9&fairnessGrouping=category`;
+    // Protect the top-level category the model's list shows least: at p = 0.9 FA*IR needs more of it.
+    const shown = (result: Result, group: string) =>
+      result.items.filter((entry) => items.get(entry.itemId)?.categoryPath[0] === group).length;
+    const groups = [...new Set([...items.values()].map((item) => item.categoryPath[0]!))];
+    const protectedGroup = groups.sort((a, b) => shown(plain, a) - shown(plain, b))[0]!;
+    const fair = await recommend(`${url}&fairnessProtectedGroup=${encodeURIComponent(protectedGroup)}`);
+    expect(shown(fair, protectedGroup)).toBeGreaterThan(shown(plain, protectedGroup));
+    for (const entry of fair.items)
+      if (!plain.items.some((before) => before.itemId === entry.itemId))
+        expect(entry.reasons.some((reason) => reason.kind === 'fairness-boost')).toBe(true);
+    const missing = await call('GET', `${url}&fairnessProtectedGroup=no-such-group`, keys.recommend);
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toMatch(/no-such-group.*not a category group; groups: /);
+    const badGrouping = await call('GET', `${url}&fairnessGrouping=colour`, keys.recommend);
+    expect(badGrouping.status).toBe(400);
+  });
+
   it('a scenario’s user-group policy lifts a disadvantaged shopper’s list by the popularity penalty', async () => {
     const plain = await recommend(`/recommend/${userWithHistory}?k=10`);
     const lifted = await recommend(`/recommend/${userWithHistory}?k=10&scenario=lifted`);

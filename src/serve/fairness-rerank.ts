@@ -1,3 +1,4 @@
+import { AisleError } from '../core/errors.js';
 import type { FairnessPolicy, ItemGroupingName } from '../core/fairness-config.js';
 import type { TrainedModel } from '../models/trained-model.js';
 import {
@@ -99,6 +100,13 @@ export function fairnessRerank(
   const groups = grouping(served, catalogue, policy.itemGrouping);
   const categories = grouping(served, catalogue, 'category');
   const protectedLabel = groups.labels.indexOf(policy.protectedGroup);
+  // A protected group that is not one of the grouping's would make fair-star silently do nothing.
+  if (policy.reranker === 'fair-star' && protectedLabel < 0)
+    throw new AisleError(
+      'INVALID_ARGUMENT',
+      `fair-star protects "${policy.protectedGroup}", which is not a ${groups.name} group; groups: ${groups.labels.slice(0, 20).join(', ')}${groups.labels.length > 20 ? ' …' : ''}`,
+      { protectedGroup: policy.protectedGroup, itemGrouping: groups.name },
+    );
   const historyMix = new Float64Array(categories.labels.length);
   let total = 0;
   for (const [itemId, weight] of history) {

@@ -2,7 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Aisle } from '../../aisle.js';
 import { AisleError } from '../../core/errors.js';
-import { type RerankerName, rerankerNames } from '../../core/fairness-config.js';
+import {
+  type ItemGroupingName,
+  type RerankerName,
+  itemGroupingNames,
+  rerankerNames,
+} from '../../core/fairness-config.js';
 import {
   type ItemFilter,
   mergeFilters,
@@ -48,6 +53,10 @@ const optionFields = {
   /** Overrides the scenario's fairness re-ranker for this request (`none` turns it off). */
   fairness: z.enum(['none', ...rerankerNames]).optional(),
   fairnessStrength: z.coerce.number().min(0).max(1).optional(),
+  /** The item groups `fair-star`, `exposure` and `amortized-exposure` act on for this request. */
+  fairnessGrouping: z.enum(itemGroupingNames).optional(),
+  /** The group `fair-star` protects for this request (a label of the item grouping). */
+  fairnessProtectedGroup: z.string().min(1).max(200).optional(),
 };
 
 const recommendQuery = z.object(optionFields).strict();
@@ -97,6 +106,8 @@ type OptionInput = {
   lang?: 'zh' | 'en' | undefined;
   fairness?: 'none' | RerankerName | undefined;
   fairnessStrength?: number | undefined;
+  fairnessGrouping?: ItemGroupingName | undefined;
+  fairnessProtectedGroup?: string | undefined;
 };
 
 /** The request's options: the filter expression and the single parameters, merged. */
@@ -115,11 +126,12 @@ function optionsOf(input: OptionInput): RecommendOptions {
   if (input.diversity !== undefined) options.diversity = input.diversity;
   if (input.excludePurchased !== undefined) options.excludePurchased = input.excludePurchased;
   if (input.lang !== undefined) options.lang = input.lang;
-  if (input.fairness !== undefined || input.fairnessStrength !== undefined) {
-    options.fairness = {};
-    if (input.fairness !== undefined) options.fairness.reranker = input.fairness;
-    if (input.fairnessStrength !== undefined) options.fairness.strength = input.fairnessStrength;
-  }
+  const fairness: NonNullable<RecommendOptions['fairness']> = {};
+  if (input.fairness !== undefined) fairness.reranker = input.fairness;
+  if (input.fairnessStrength !== undefined) fairness.strength = input.fairnessStrength;
+  if (input.fairnessGrouping !== undefined) fairness.itemGrouping = input.fairnessGrouping;
+  if (input.fairnessProtectedGroup !== undefined) fairness.protectedGroup = input.fairnessProtectedGroup;
+  if (Object.keys(fairness).length > 0) options.fairness = fairness;
   return options;
 }
 
