@@ -7,9 +7,6 @@ import { type AuditRerank, type FairnessReport, type PreparedAudit, auditPrepare
  */
 export type CurvePoint = Record<string, number>;
 
-/** The fairness-vs-accuracy curves a stored report carries, by re-ranker name. */
-export type FairnessCurves = Record<string, CurvePoint[]>;
-
 /**
  * The audit of one re-ranker at each of `strengths` (ascending, 0 = the model's order) on the same
  * fitted model and candidates: how accuracy, the user-group gaps and the exposure Gini move as the
