@@ -229,5 +229,16 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
     });
     const none = auditPrepared(prepared, { ...setting, strength: 0 });
     expect(none.exposure).toEqual(before.exposure);
+    // item-kNN's scores are not normalised per user, so `auto` is the one shared relevance scale;
+    // each list scaled by itself ranks differently.
+    const shared = auditPrepared(prepared, { ...setting, relevanceScale: 'shared' });
+    expect([shared.metrics, shared.exposure, shared.userGroups]).toEqual([
+      amortized.metrics,
+      amortized.exposure,
+      amortized.userGroups,
+    ]);
+    const perList = auditPrepared(prepared, { ...setting, relevanceScale: 'list' });
+    expect(perList['ndcg@10']).not.toBe(amortized['ndcg@10']);
+    expect(perList.exposure['category']!.gini).toBeLessThan(before.exposure['category']!.gini * 0.9);
   }, 120_000);
 });

@@ -60,6 +60,8 @@ export interface RecommenderContractOptions {
   findsMissingItem: boolean;
   /** The model explains a list of items at once (explainMany), as the serving path prefers. */
   explainsMany?: boolean;
+  /** The model normalises scores per user (amortized-exposure then scales each list by itself). */
+  scoresNormalisedPerUser?: boolean;
 }
 
 /** The contract every recommender passes (as implicit's RecommenderBaseTestMixin). */
@@ -104,6 +106,13 @@ export function runRecommenderContract(
       a.score(historyOf(data.interactions, 3), sa);
       b.score(historyOf(data.interactions, 3), sb);
       expect([...sa]).toEqual([...sb]);
+    });
+
+    it(`${options.scoresNormalisedPerUser ? 'says' : 'does not say'} its scores are normalised per user, reloaded too`, async () => {
+      const model = await fit(1);
+      const reloaded = definition.load(decodeArtifact(encodeArtifact(model.toArtifact())));
+      for (const recommender of [model, reloaded])
+        expect(recommender.scoresNormalisedPerUser === true).toBe(options.scoresNormalisedPerUser ?? false);
     });
 
     it('survives serialisation unchanged', async () => {

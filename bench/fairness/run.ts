@@ -110,9 +110,13 @@ function timing(): void {
           historyMix,
           alpha: 0.1,
           ...extra,
+          ...(name === 'amortized-exposure' ? { groupRelevanceScale: controller.relevanceScale } : {}),
         });
         if (name === 'amortized-exposure')
-          controller.observe(Int32Array.from(order.subarray(0, 10), (position) => list.group[position]!));
+          controller.observe(
+            Int32Array.from(order.subarray(0, 10), (position) => list.group[position]!),
+            list.scores,
+          );
       }
       runs.push((performance.now() - started) / 2000);
     }

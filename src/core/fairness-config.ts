@@ -23,6 +23,15 @@ export type ExposureTargetName = (typeof exposureTargetNames)[number];
 export const liftNames = ['calibration', 'popularity'] as const;
 export type LiftName = (typeof liftNames)[number];
 
+/**
+ * The unit `amortized-exposure`'s offsets trade relevance in across lists: `shared`, every list's
+ * scores over one scale (for models whose scores mean the same for every user); `list`, each list
+ * scaled to [0, 1] by itself (for models that normalise scores per user, such as the blend); `auto`,
+ * what the served model's scores call for.
+ */
+export const relevanceScaleNames = ['auto', 'shared', 'list'] as const;
+export type RelevanceScaleName = (typeof relevanceScaleNames)[number];
+
 /** How items are grouped for exposure policies and audits. */
 export const itemGroupingNames = ['popularity', 'category', 'seller', 'new'] as const;
 export type ItemGroupingName = (typeof itemGroupingNames)[number];
@@ -60,6 +69,8 @@ export const fairnessPolicySchema = z
     lift: z.number().min(0).max(1).default(0),
     /** `user-group`: the lift is calibration to the user's history mix, or a popularity penalty. */
     liftBy: z.enum(liftNames).default('calibration'),
+    /** `amortized-exposure`: one relevance scale for all lists, each list's own, or the model's choice. */
+    relevanceScale: z.enum(relevanceScaleNames).default('auto'),
   })
   .strict();
 

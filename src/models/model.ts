@@ -67,6 +67,12 @@ export interface DenseContributions {
 export interface Recommender {
   readonly name: string;
   readonly itemCount: number;
+  /**
+   * True when the scores are normalised per user (each user's own maximum or spread), so they
+   * compare within one user's list but not across users. Re-ranking that trades relevance between
+   * users' lists (`amortized-exposure`) then scales each list by itself.
+   */
+  readonly scoresNormalisedPerUser?: boolean;
   /** Scores every item for a history into `out` (length itemCount). */
   score(history: UserHistory, out: Float32Array): void;
   /**

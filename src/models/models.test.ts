@@ -41,5 +41,5 @@ runRecommenderContract(
       { model: 'itemknn', config: { neighbours: 10 }, weight: 0.5 },
     ],
   },
-  { additive: true, findsMissingItem: true, explainsMany: true },
+  { additive: true, findsMissingItem: true, explainsMany: true, scoresNormalisedPerUser: true },
 );

@@ -19,10 +19,11 @@ const items = new Map<string, Item>(
 const catalogue = catalogueOf(items);
 
 /** Only what fairnessRerank reads of a served model: item ids, popularity, the item index. */
-function servedVersion(version: number, ids = itemIds): ServedModel {
+function servedVersion(version: number, ids = itemIds, scoresNormalisedPerUser = false): ServedModel {
   const trained = {
     itemIds: ids,
     popularity: new Float32Array(ids.length).fill(1),
+    recommender: { scoresNormalisedPerUser },
   } as unknown as TrainedModel;
   return { trained, version, itemIndex: new Map(ids.map((id, n) => [id, n])), loadedAt: 0 };
 }
@@ -59,6 +60,44 @@ describe('amortized-exposure in serving', () => {
     );
     expect(starvedShown.length).toBeGreaterThan(0);
     expect(firstOnSecond.moved.size).toBeGreaterThan(0);
+  });
+
+  // After 300 requests the controller's scale is the standard candidates' span (39/80). Then the
+  // same candidates with scores 100 times flatter, as they are, and 100 times steeper.
+  const flatStandardSteep = (served: ServedModel, servedPolicy = policy): number[] => {
+    for (let request = 0; request < 300; request++)
+      fairnessRerank(candidates, 10, servedPolicy, served, catalogue, new Map());
+    return [0.01, 1, 100].map(
+      (factor) =>
+        fairnessRerank(
+          candidates.map((candidate) => ({ ...candidate, score: 1 + (candidate.score - 1) * factor })),
+          10,
+          servedPolicy,
+          served,
+          catalogue,
+          new Map(),
+        ).picked.filter((c) => c.index >= 20).length,
+    );
+  };
+
+  it('weighs every request’s scores on one scale: a flat list is evened more than a steep one', () => {
+    const [flat, standard, steep] = flatStandardSteep(servedVersion(4));
+    expect(flat).toBeGreaterThan(standard!);
+    expect(standard).toBeGreaterThan(0);
+    expect(steep).toBe(0);
+  });
+
+  it('scales each list by itself for a model that normalises scores per user, unless told otherwise', () => {
+    const [flat, standard, steep] = flatStandardSteep(servedVersion(5, itemIds, true));
+    expect(flat).toBe(standard);
+    expect(steep).toBe(standard);
+    expect(standard).toBeGreaterThan(0);
+    const shared = fairnessPolicySchema.parse({ ...policy, relevanceScale: 'shared' });
+    const [sharedFlat, , sharedSteep] = flatStandardSteep(servedVersion(6, itemIds, true), shared);
+    expect(sharedFlat).toBeGreaterThan(sharedSteep!);
+    const list = fairnessPolicySchema.parse({ ...policy, relevanceScale: 'list' });
+    const [listFlat, , listSteep] = flatStandardSteep(servedVersion(7), list);
+    expect(listFlat).toBe(listSteep);
   });
 
   it('a policy of another strength keeps its own controller, starting cold', () => {

@@ -9,7 +9,11 @@ import {
   popularityGrouping,
   topLevelCategory,
 } from '../rank/fairness/item-groups.js';
-import { ExposureController, exposureFloors } from '../rank/fairness/amortized-exposure.js';
+import {
+  ExposureController,
+  exposureFloors,
+  usesSharedRelevanceScale,
+} from '../rank/fairness/amortized-exposure.js';
 import { rerank } from '../rank/fairness/rerank.js';
 import type { ServingCatalogue } from './catalogue.js';
 import type { ServedModel } from './model-holder.js';
@@ -119,10 +123,11 @@ export function fairnessRerank(
   if (total > 0) for (let c = 0; c < historyMix.length; c++) historyMix[c]! /= total;
   const amortized =
     policy.reranker === 'amortized-exposure' ? controller(served, groups, policy.strength) : undefined;
+  const scores = Float64Array.from(candidates, (candidate) => candidate.score);
   const { order, moved } = rerank(
     policy.reranker,
     {
-      scores: Float64Array.from(candidates, (candidate) => candidate.score),
+      scores,
       group: Int32Array.from(candidates, (candidate) => groups.groupOf[candidate.index]!),
       protectedFlag: Uint8Array.from(candidates, (candidate) =>
         groups.groupOf[candidate.index] === protectedLabel ? 1 : 0,
@@ -139,10 +144,23 @@ export function fairnessRerank(
       liftBy: policy.liftBy,
       historyMix,
       ...(policy.exposureTarget === 'items' ? { exposureTarget: itemShares(groups) } : {}),
-      ...(amortized ? { groupOffsets: amortized.offsets } : {}),
+      ...(amortized
+        ? {
+            groupOffsets: amortized.offsets,
+            groupRelevanceScale: usesSharedRelevanceScale(
+              policy.relevanceScale,
+              served.trained.recommender.scoresNormalisedPerUser === true,
+            )
+              ? amortized.relevanceScale
+              : 0,
+          }
+        : {}),
     },
   );
   const picked = Array.from(order.subarray(0, Math.min(k, order.length)), (at) => candidates[at]!);
-  amortized?.observe(Int32Array.from(picked, (candidate) => groups.groupOf[candidate.index]!));
+  amortized?.observe(
+    Int32Array.from(picked, (candidate) => groups.groupOf[candidate.index]!),
+    scores,
+  );
   return { picked, moved: new Set(picked.filter((_, at) => moved[order[at]!] === 1).map((c) => c.index)) };
 }

@@ -4,6 +4,7 @@ import {
   exposureTargetNames,
   itemGroupingNames,
   liftNames,
+  relevanceScaleNames,
   rerankerNames,
 } from '../../core/fairness-config.js';
 import { AisleError } from '../../core/errors.js';
@@ -35,6 +36,7 @@ const flagsSchema = z.object({
   exposureTarget: z.enum(exposureTargetNames),
   lift: z.coerce.number().min(0).max(1),
   liftBy: z.enum(liftNames),
+  relevanceScale: z.enum(relevanceScaleNames),
   candidates: z.coerce.number().int().min(1).max(10_000),
   k: z.coerce.number().int().min(1),
   seed: z.coerce.number().int(),
@@ -80,6 +82,11 @@ export function registerFairnessCommand(program: Command): void {
     )
     .option('--lift <x>', "user-group: strength of the lift of the disadvantaged users' lists, 0..1", '0')
     .option('--lift-by <name>', `user-group: the lift, one of ${liftNames.join(', ')}`, 'calibration')
+    .option(
+      '--relevance-scale <name>',
+      `amortized-exposure: ${relevanceScaleNames.join(', ')} (one scale for all lists, each list's own, or the model's choice)`,
+      'auto',
+    )
     .option('--candidates <n>', 'candidates per user the re-ranker chooses from', '100')
     .option('--k <k>', 'cut-off', '10')
     .option('--seed <n>', 'seed of the split, the model and the bootstrap', '1')
@@ -120,6 +127,7 @@ export function registerFairnessCommand(program: Command): void {
             exposureTarget: flags.exposureTarget,
             lift: flags.lift,
             liftBy: flags.liftBy,
+            relevanceScale: flags.relevanceScale,
           }
         : undefined;
       const prepared = await prepareAudit(snapshot, {

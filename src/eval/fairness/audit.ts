@@ -2,6 +2,7 @@ import type {
   ExposureTargetName,
   ItemGroupingName,
   LiftName,
+  RelevanceScaleName,
   RerankerName,
 } from '../../core/fairness-config.js';
 import { AisleError } from '../../core/errors.js';
@@ -13,7 +14,11 @@ import { getModel } from '../../models/registry.js';
 import type { TrainingData } from '../../models/model.js';
 import type { Csr } from '../../matrix/csr.js';
 import { itemShares } from '../../rank/fairness/item-groups.js';
-import { ExposureController, exposureFloors } from '../../rank/fairness/amortized-exposure.js';
+import {
+  ExposureController,
+  exposureFloors,
+  usesSharedRelevanceScale,
+} from '../../rank/fairness/amortized-exposure.js';
 import { type CandidateList, rerank } from '../../rank/fairness/rerank.js';
 import { catalogueStats, historyMatrix, relevantItems } from '../evaluate.js';
 import { listMetrics, userMetrics } from '../metrics/index.js';
@@ -48,6 +53,8 @@ export interface AuditRerank {
    * last audited (default {@link AMORTIZED_PASSES}; 1 = a cold controller).
    */
   passes?: number;
+  /** `amortized-exposure`: one relevance scale for all lists, each list's own, or the model's choice (default). */
+  relevanceScale?: RelevanceScaleName;
 }
 
 export interface FairnessAuditOptions {
@@ -115,6 +122,8 @@ export interface PreparedAudit {
   relevant: Map<number, Set<number>>;
   users: Int32Array;
   candidates: UserCandidates;
+  /** The fitted model normalises its scores per user (see `Recommender`). */
+  scoresNormalisedPerUser: boolean;
 }
 
 /**
@@ -159,7 +168,16 @@ export async function prepareAudit(
   const users = Int32Array.from([...relevant.keys()].sort((a, b) => a - b));
   options.onProgress?.(`ranking ${depth} candidates for ${users.length} test users`);
   const candidates = rankCandidates(model, histories, users, depth);
-  return { snapshot, options, data, histories, relevant, users, candidates };
+  return {
+    snapshot,
+    options,
+    data,
+    histories,
+    relevant,
+    users,
+    candidates,
+    scoresNormalisedPerUser: model.scoresNormalisedPerUser === true,
+  };
 }
 
 /**
@@ -204,6 +222,10 @@ export function auditLists(
     reranker.name === 'amortized-exposure'
       ? new ExposureController(exposureFloors(itemShares(grouping!), reranker.strength))
       : undefined;
+  const sharedScale = usesSharedRelevanceScale(
+    reranker.relevanceScale ?? 'auto',
+    prepared.scoresNormalisedPerUser,
+  );
   const listOf = (n: number): Int32Array => {
     const indices = candidates.indices[n]!;
     const list: CandidateList = {
@@ -232,10 +254,18 @@ export function auditLists(
       ...(reranker.liftBy ? { liftBy: reranker.liftBy } : {}),
       historyMix,
       ...exposureTarget,
-      ...(controller ? { groupOffsets: controller.offsets } : {}),
+      ...(controller
+        ? {
+            groupOffsets: controller.offsets,
+            groupRelevanceScale: sharedScale ? controller.relevanceScale : 0,
+          }
+        : {}),
     });
     const shown = order.subarray(0, k);
-    controller?.observe(Int32Array.from(shown, (position) => list.group![position]!));
+    controller?.observe(
+      Int32Array.from(shown, (position) => list.group![position]!),
+      list.scores,
+    );
     rerankMs += performance.now() - started;
     return Int32Array.from(shown, (position) => indices[position]!);
   };

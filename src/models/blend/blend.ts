@@ -113,6 +113,8 @@ async function fitPopularity(
 
 export class BlendRecommender implements Recommender {
   readonly name = 'blend';
+  /** Each component is divided by the user's maximum or standardised over the user's scores. */
+  readonly scoresNormalisedPerUser = true;
   readonly itemCount: number;
   private readonly scratch: Float32Array;
   private lastScored: { history: UserHistory; normalizers: [number, number][] } | undefined;

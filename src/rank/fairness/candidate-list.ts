@@ -52,8 +52,8 @@ export function movedUp(order: Int32Array): Uint8Array {
   return moved;
 }
 
-/** Scores scaled to [0, 1] over the candidates (all 1 when they are equal): a relevance proxy. */
-export function relevanceOf(scores: Float32Array | Float64Array): Float64Array {
+/** The highest and lowest score of the candidates. */
+export function scoreRange(scores: Float32Array | Float64Array): { min: number; max: number } {
   let max = Number.NEGATIVE_INFINITY;
   let min = Number.POSITIVE_INFINITY;
   for (let i = 0; i < scores.length; i++) {
@@ -61,7 +61,16 @@ export function relevanceOf(scores: Float32Array | Float64Array): Float64Array {
     if (score > max) max = score;
     if (score < min) min = score;
   }
-  const span = max - min;
+  return { min, max };
+}
+
+/**
+ * A relevance proxy: the scores less their minimum, divided by `scale` — by default the list's own
+ * span, which puts them in [0, 1] (all 1 when they are equal).
+ */
+export function relevanceOf(scores: Float32Array | Float64Array, scale?: number): Float64Array {
+  const { min, max } = scoreRange(scores);
+  const span = scale !== undefined && scale > 0 ? scale : max - min;
   const relevance = new Float64Array(scores.length);
   for (let i = 0; i < scores.length; i++) relevance[i] = span > 0 ? (scores[i]! - min) / span : 1;
   return relevance;

@@ -39,6 +39,8 @@ export interface RerankOptions {
    * that watches the traffic (amortized-exposure.ts); the strength sets that controller's floors.
    */
   groupOffsets?: Float64Array;
+  /** `amortized-exposure`: that controller's `relevanceScale` (0 or absent: each list scales itself). */
+  groupRelevanceScale?: number;
 }
 
 /** The arrays of `CandidateList` each re-ranker reads; a missing one is a caller error. */
@@ -104,7 +106,11 @@ export function rerank(name: RerankerName, list: CandidateList, options: RerankO
           { reranker: name },
         );
       if (strength <= 0) return unchanged(list.scores.length);
-      return amortizedExposureRerank(list, { k, offsets: options.groupOffsets });
+      return amortizedExposureRerank(list, {
+        k,
+        offsets: options.groupOffsets,
+        ...(options.groupRelevanceScale !== undefined ? { relevanceScale: options.groupRelevanceScale } : {}),
+      });
     case 'user-group':
       return userGroupRerank(list, {
         k,

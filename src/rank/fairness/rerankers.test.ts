@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rerankerNames } from '../../core/fairness-config.js';
 import { type Rng, createRng } from '../../core/rng.js';
-import { ExposureController, exposureFloors } from './amortized-exposure.js';
+import { ExposureController, exposureFloors, usesSharedRelevanceScale } from './amortized-exposure.js';
 import { calibrationKl, calibrationObjective, calibrationRerank } from './calibration.js';
 import type { CandidateList } from './candidate-list.js';
 import { exposureDeficits } from './exposure-merit.js';
@@ -262,6 +262,49 @@ describe('fairness re-rankers on hand-made lists', () => {
       ...rerank('amortized-exposure', list, { k: 3, strength: 0.5, groupOffsets: new Float64Array(2) }).order,
     ]).toEqual([0, 1, 2, 3, 4]);
     expect(() => rerank('amortized-exposure', list, { k: 3, strength: 0.5 })).toThrow(/offsets/);
+  });
+
+  it('amortized-exposure reads every list’s relevance on the one scale it is given', () => {
+    const offsets = Float64Array.from([0, 0.6]);
+    const flat: CandidateList = {
+      scores: Float64Array.from([1.02, 1.01, 1]),
+      group: Int32Array.from([0, 0, 1]),
+    };
+    const steep: CandidateList = { scores: Float64Array.from([3, 2, 1]), group: Int32Array.from([0, 0, 1]) };
+    const orderOf = (list: CandidateList, scale?: number) => [
+      ...rerank('amortized-exposure', list, {
+        k: 3,
+        strength: 0.5,
+        groupOffsets: offsets,
+        ...(scale === undefined ? {} : { groupRelevanceScale: scale }),
+      }).order,
+    ];
+    // Each list scaled to [0, 1]: 1, 0.5, 0 in both, so +0.6 puts the group-1 item second in both.
+    expect(orderOf(flat)).toEqual([0, 2, 1]);
+    expect(orderOf(steep)).toEqual([0, 2, 1]);
+    expect(orderOf(steep, 0)).toEqual([0, 2, 1]);
+    // One score unit per unit of relevance: the flat list's candidates are 0.01 apart, so the
+    // group-1 item goes first; the steep list's are 1 apart, so it stays last.
+    expect(orderOf(flat, 1)).toEqual([2, 0, 1]);
+    expect(orderOf(steep, 1)).toEqual([0, 1, 2]);
+  });
+
+  it('amortized-exposure uses one relevance scale unless the model normalises scores per user', () => {
+    expect(usesSharedRelevanceScale('auto', false)).toBe(true);
+    expect(usesSharedRelevanceScale('auto', true)).toBe(false);
+    expect(usesSharedRelevanceScale('shared', true)).toBe(true);
+    expect(usesSharedRelevanceScale('list', false)).toBe(false);
+  });
+
+  it('the exposure controller’s relevance scale is the mean score span of the lists it observed', () => {
+    const controller = new ExposureController(exposureFloors(Float64Array.from([0.5, 0.5]), 0.5));
+    expect(controller.relevanceScale).toBe(0);
+    controller.observe(Int32Array.from([0]), Float64Array.from([3, 2, 1])); // span 2
+    controller.observe(Int32Array.from([1]), Float32Array.from([1, 1, 0])); // span 1
+    controller.observe(Int32Array.from([0])); // no scores: the scale keeps its count
+    expect(controller.relevanceScale).toBeCloseTo(1.5, 12);
+    controller.warmStart([0.3, 0]);
+    expect(controller.relevanceScale).toBeCloseTo(1.5, 12);
   });
 
   it('the exposure controller raises a starved group’s offset by step × its shortfall, and never below 0', () => {
