@@ -31,6 +31,38 @@ describe.skipIf(!ml100k.present)('aisle import movielens (real ML-100K)', () => 
   });
 });
 
+describe.skipIf(!ml100k.present)('aisle fairness choose-lift (real ML-100K)', () => {
+  it('prints every lift’s validation gain, the pick (or none) and the advantaged threshold as JSON', () => {
+    const result = aisle([
+      'fairness',
+      'choose-lift',
+      '--data',
+      ml100k.path,
+      '--model',
+      'popularity',
+      '--folds',
+      '2',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const chosen = JSON.parse(result.stdout) as {
+      folds: number;
+      lifts: { liftBy: string; lift: number; users: number; gain: number; ci: [number, number] }[];
+      chosen: { liftBy: string; lift: number } | null;
+      activeMinInteractions: number;
+    };
+    expect(chosen.folds).toBe(2);
+    expect(chosen.lifts).toHaveLength(17);
+    for (const lift of chosen.lifts) expect(lift.ci[0]).toBeLessThanOrEqual(lift.gain);
+    if (chosen.chosen) expect(chosen.lifts).toContainEqual(expect.objectContaining(chosen.chosen));
+    // 47 of the 943 users (5 %) rated at least this many films; ML-100K's 47th most active rated 311.
+    expect(chosen.activeMinInteractions).toBe(311);
+    const usage = aisle(['fairness', 'choose-lift', '--data', ml100k.path, '--folds', '0']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--folds: /);
+  }, 120_000);
+});
+
 describe('aisle import and quarantine', () => {
   const db = join(temp.dir, 'bad.db');
   const file = temp.file(

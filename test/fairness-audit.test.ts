@@ -13,6 +13,13 @@ import {
 } from '../src/eval/fairness/audit.js';
 import { catalogueStats } from '../src/eval/evaluate.js';
 import { fairnessCurve } from '../src/eval/fairness/curve.js';
+import {
+  activeMinInteractionsFor,
+  chooseLift,
+  liftCandidates,
+  liftGains,
+  prepareValidationFolds,
+} from '../src/eval/fairness/lift-choice.js';
 import { itemGroupingsOf } from '../src/eval/fairness/item-groupings.js';
 import { pairTable } from '../src/eval/pairs.js';
 import { activityGrouping } from '../src/eval/user-groups.js';
@@ -240,5 +247,47 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
     const perList = auditPrepared(prepared, { ...setting, relevanceScale: 'list' });
     expect(perList['ndcg@10']).not.toBe(amortized['ndcg@10']);
     expect(perList.exposure['category']!.gini).toBeLessThan(before.exposure['category']!.gini * 0.9);
+  }, 120_000);
+
+  it('chooses the lift on validation splits: per lift the inactive users’ gain with its CI, the pick above 0', async () => {
+    const folds = await prepareValidationFolds(
+      snapshot,
+      { protocol: 'msr', model: 'itemknn', k: 10, seed: 1 },
+      2,
+    );
+    expect(folds.map((fold) => fold.options.split)).toEqual(['validation', 'validation']);
+    // The validation users' relevant items are training pairs of the final split, never its test pairs.
+    const splits = splitByProtocol('msr', pairTable(snapshot.log), createRng(1), { validationFolds: 1 });
+    const testPairs = new Set<string>();
+    const pairs = pairTable(snapshot.log);
+    for (let p = 0; p < pairs.count; p++)
+      if (splits.final.test[p] === 1) testPairs.add(`${pairs.user[p]}:${pairs.item[p]}`);
+    expect(testPairs.size).toBeGreaterThan(0);
+    for (const [user, items] of folds[0]!.relevant)
+      for (const item of items) expect(testPairs.has(`${user}:${item}`)).toBe(false);
+
+    const gains = liftGains(folds, liftCandidates, 200);
+    expect(gains.map((entry) => entry.lift)).toEqual([...liftCandidates]);
+    for (const { users, gain, ci } of gains) {
+      expect(users).toBeGreaterThan(0);
+      expect(users).toBeLessThanOrEqual(300);
+      expect(ci[0]).toBeLessThanOrEqual(gain + 1e-12);
+      expect(ci[1]).toBeGreaterThanOrEqual(gain - 1e-12);
+    }
+    const chosen = chooseLift(gains);
+    if (chosen) {
+      const pick = gains.find((entry) => entry.lift === chosen)!;
+      expect(pick.ci[0]).toBeGreaterThan(0);
+      for (const entry of gains) if (entry.ci[0] > 0) expect(entry.gain).toBeLessThanOrEqual(pick.gain);
+    } else for (const entry of gains) expect(entry.ci[0]).toBeLessThanOrEqual(0);
+    // Serving's advantaged threshold marks the audit's top 5 % by whole history (ties join them).
+    const threshold = activeMinInteractionsFor(snapshot, 0.05);
+    const sizes = Array.from(
+      { length: pairs.userStart.length - 1 },
+      (_, u) => pairs.userStart[u + 1]! - pairs.userStart[u]!,
+    ).filter((size) => size > 0);
+    const top = Math.round(sizes.length * 0.05);
+    expect(sizes.filter((size) => size >= threshold).length).toBeGreaterThanOrEqual(top);
+    expect(sizes.filter((size) => size > threshold).length).toBeLessThan(top);
   }, 120_000);
 });

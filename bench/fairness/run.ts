@@ -1,25 +1,23 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelConfigOption } from '../../src/cli/model-config.js';
-import {
-  type ExposureTargetName,
-  type LiftName,
-  type RerankerName,
-  rerankerNames,
-} from '../../src/core/fairness-config.js';
+import { type ExposureTargetName, type RerankerName, rerankerNames } from '../../src/core/fairness-config.js';
 import { createRng } from '../../src/core/rng.js';
 import { type DatasetFormat, loadDataset } from '../../src/eval/datasets.js';
 import {
   type AuditRerank,
   type FairnessReport,
   type PreparedAudit,
-  auditLists,
   auditPrepared,
   prepareAudit,
 } from '../../src/eval/fairness/audit.js';
-import { quantile } from '../../src/eval/fairness/bootstrap.js';
-import { userMetrics } from '../../src/eval/metrics/index.js';
-import { activityGrouping } from '../../src/eval/user-groups.js';
+import {
+  type Lift,
+  type LiftGain,
+  chooseLift,
+  liftGains,
+  prepareValidationFolds,
+} from '../../src/eval/fairness/lift-choice.js';
 import type { ProtocolName } from '../../src/eval/protocols.js';
 import { ExposureController, exposureFloors } from '../../src/rank/fairness/amortized-exposure.js';
 import { fairStarMinimums } from '../../src/rank/fairness/fair-star.js';
@@ -157,18 +155,6 @@ const strengths: Record<RerankerName, number[]> = {
  * five, as the tuner averages (src/eval/run-evaluation.ts).
  */
 const validationFolds = Number(argument('validation-folds') ?? 5);
-/** The lifts of the disadvantaged users' lists the validation splits choose from: kind and strength. */
-const lifts: Lift[] = [
-  ...[0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2].map((lift) => ({ liftBy: 'calibration' as const, lift })),
-  ...[0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3].map((lift) => ({
-    liftBy: 'popularity' as const,
-    lift,
-  })),
-];
-interface Lift {
-  liftBy: LiftName;
-  lift: number;
-}
 /** The targets' NDCG@10 budgets (issue 6): gap cut for ≤ 2 % loss, Gini cut for ≤ 3 % loss. */
 const budgets = { gap: 0.02, gini: 0.03 };
 
@@ -208,80 +194,23 @@ function against(base: Point, after: Point) {
 }
 
 /**
- * The lift the validation splits pick: the kind and strength of re-ranking of the disadvantaged
- * (inactive) users' lists with the largest mean NDCG@10 gain over their unchanged lists, each user's
- * gain averaged over the validation folds, among the lifts whose paired bootstrap 95 % CI of that
- * gain (1000 resamples of the users) lies above 0; none such, no lift. The advantaged users'
- * strength does not touch those lists, so any strength > 0 serves. Every fold lies inside the
- * training part.
+ * Each lift's gain for the inactive users on `folds` (src/eval/fairness/lift-choice.ts), one printed
+ * line each.
  */
-function chooseLift(folds: PreparedAudit[], label: Record<string, unknown>): Lift | undefined {
-  let best: Lift | undefined;
-  let bestGain = 0;
-  for (const { lift, gain, ci } of liftGains(folds, label, 'validation'))
-    if (ci[0] > 0 && gain > bestGain) {
-      bestGain = gain;
-      best = lift;
-    }
-  return best;
-}
-
-/**
- * Per lift, the inactive users' mean NDCG@10 gain over their unchanged lists (each user's gain
- * averaged over the folds) and its bootstrap 95 % CI, one printed line each.
- */
-function liftGains(
-  folds: PreparedAudit[],
-  label: Record<string, unknown>,
-  split: string,
-): { lift: Lift; gain: number; ci: readonly [number, number] }[] {
-  const ndcg = userMetrics.find((metric) => metric.name === 'ndcg')!;
-  const inactiveNdcg = (fold: PreparedAudit, lift: Lift) => {
-    const { users, relevant, data, options } = fold;
-    const activity = activityGrouping(data.interactions, options.activeShare ?? 0.05);
-    const { lists } = auditLists(fold, { name: 'user-group', strength: 0.5, ...lift });
-    const byUser = new Map<number, number>();
-    users.forEach((user, n) => {
-      if (activity.groupOf[user] === 1) byUser.set(user, ndcg.compute(lists[n]!, relevant.get(user)!, 10));
-    });
-    return byUser;
-  };
-  const unchanged = folds.map((fold) => inactiveNdcg(fold, { liftBy: 'calibration', lift: 0 }));
-  const mean = (values: Float64Array) => values.reduce((sum, value) => sum + value, 0) / values.length;
-  return lifts.map((lift) => {
-    // Per user: the mean gain over the folds that evaluated the user as inactive.
-    const sums = new Map<number, { gain: number; folds: number }>();
-    folds.forEach((fold, at) => {
-      for (const [user, value] of inactiveNdcg(fold, lift)) {
-        const entry = sums.get(user) ?? { gain: 0, folds: 0 };
-        entry.gain += value - unchanged[at]!.get(user)!;
-        entry.folds++;
-        sums.set(user, entry);
-      }
-    });
-    const gains = Float64Array.from(sums.values(), (entry) => entry.gain / entry.folds);
-    const rng = createRng(1);
-    const means = new Float64Array(1000);
-    for (let b = 0; b < means.length; b++) {
-      let sum = 0;
-      for (let n = 0; n < gains.length; n++) sum += gains[rng.int(gains.length)]!;
-      means[b] = sum / gains.length;
-    }
-    means.sort();
-    const gain = mean(gains);
-    const ci = [quantile(means, 0.025), quantile(means, 0.975)] as const;
+function printedLiftGains(folds: PreparedAudit[], label: Record<string, unknown>, split: string): LiftGain[] {
+  const gains = liftGains(folds);
+  for (const { lift, users, gain, ci } of gains)
     print({
       ...label,
       split,
       folds: folds.length,
       reranker: 'user-group',
       ...lift,
-      users: gains.length,
+      users,
       gain: round(gain, 6),
       ci: ci.map((value) => round(value, 6)),
     });
-    return { lift, gain, ci };
-  });
+  return gains;
 }
 
 /** A re-ranker's settings beyond the strength: each curve of the run. */
@@ -326,16 +255,20 @@ for (const suite of suites) {
     const config = modelConfigOption(model, configJson);
     const options = { protocol: suite.protocol, model, config, k: 10, seed, candidates };
     const label = { dataset: suite.name, model, candidates, seed };
-    const folds: PreparedAudit[] = [];
-    if (chosenRerankers.includes('user-group'))
-      for (let fold = 0; fold < (suite.protocol === 'msr' ? validationFolds : 1); fold++)
-        folds.push(await prepareAudit(snapshot, { ...options, split: 'validation', validationFold: fold }));
-    const lift = folds.length > 0 ? chooseLift(folds, label) : undefined;
-    folds.length = 0;
+    // The lift is chosen on validation splits inside the training part, never on the test split.
+    const lift = chosenRerankers.includes('user-group')
+      ? chooseLift(
+          printedLiftGains(
+            await prepareValidationFolds(snapshot, options, validationFolds),
+            label,
+            'validation',
+          ),
+        )
+      : undefined;
     const prepared = await prepareAudit(snapshot, options);
     // Diagnostic only (never chooses anything): what each lift would have gained on the test split.
     if (process.argv.includes('--lift-diagnostics') && chosenRerankers.includes('user-group'))
-      liftGains([prepared], label, 'test (diagnostic, not used)');
+      printedLiftGains([prepared], label, 'test (diagnostic, not used)');
     const baseline = auditPrepared(prepared);
     const base = point(baseline);
     print({

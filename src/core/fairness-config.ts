@@ -64,7 +64,7 @@ export const fairnessPolicySchema = z
     /**
      * `user-group`: λ of the re-ranking `liftBy` names, applied to the disadvantaged users' lists
      * while strength > 0; 0 leaves them as ranked. Choose both on validation splits
-     * (bench/fairness/run.ts does).
+     * (`aisle fairness choose-lift` does, as bench/fairness/run.ts).
      */
     lift: z.number().min(0).max(1).default(0),
     /** `user-group`: the lift is calibration to the user's history mix, or a popularity penalty. */

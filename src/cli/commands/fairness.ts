@@ -16,6 +16,13 @@ import {
   prepareAudit,
 } from '../../eval/fairness/audit.js';
 import { fairnessCurve } from '../../eval/fairness/curve.js';
+import {
+  activeMinInteractionsFor,
+  chooseLift,
+  liftCandidates,
+  liftGains,
+  prepareValidationFolds,
+} from '../../eval/fairness/lift-choice.js';
 import { saveFairnessReport } from '../../eval/fairness/report-store.js';
 import { protocolNames } from '../../eval/protocols.js';
 import { modelNames } from '../../models/registry.js';
@@ -99,14 +106,7 @@ export function registerFairnessCommand(program: Command): void {
     .option('--save', 'store the report in the database (served at GET /fairness/report)')
     .action(async (options: Record<string, unknown>, command: Command) => {
       const all = { ...command.optsWithGlobals<GlobalOptions & Record<string, unknown>>(), ...options };
-      const parsed = flagsSchema.safeParse(all);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        // The flag as typed: commander's camelCase key back to kebab case (itemGrouping → item-grouping).
-        const flag = String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-        throw new AisleError('INVALID_ARGUMENT', `--${flag}: ${issue.message}`);
-      }
-      const flags = parsed.data;
+      const flags = parseFlags(flagsSchema, all);
       // Before the data set is read: a usage error should not wait for it.
       if (flags.curve && !flags.rerank)
         throw new AisleError(
@@ -153,6 +153,113 @@ export function registerFairnessCommand(program: Command): void {
       if (flags.json) printJson(headlineFirst(report));
       else printTables(report);
     });
+  registerChooseLift(fairness);
+}
+
+const chooseLiftFlagsSchema = z.object({
+  data: z.string().min(1),
+  format: z.enum(datasetFormats),
+  protocol: z.enum(protocolNames),
+  model: z.string().min(1),
+  config: z.string().optional(),
+  folds: z.coerce.number().int().min(1).max(20),
+  candidates: z.coerce.number().int().min(1).max(10_000),
+  k: z.coerce.number().int().min(1),
+  seed: z.coerce.number().int(),
+  activeShare: z.coerce.number().gt(0).lt(1),
+  json: z.boolean().optional(),
+});
+
+/**
+ * `aisle fairness choose-lift`: the `user-group` lift (kind and strength) for the shop's own data,
+ * chosen on validation splits inside the training part, and the `activeMinInteractions` that makes
+ * serving's advantaged group the audit's. What docs/fairness.md asks an operator to do before setting
+ * `lift` (bench/fairness/run.ts runs the same choice).
+ */
+function registerChooseLift(fairness: Command): void {
+  fairness
+    .command('choose-lift')
+    .description(
+      "choose user-group's lift of the disadvantaged users' lists on validation splits (never the test split)",
+    )
+    .requiredOption('--data <path>', 'data-set directory or file (or an Aisle database with --format aisle)')
+    .option('--format <format>', `one of ${datasetFormats.join(', ')}`, 'movielens')
+    .option('--protocol <name>', `one of ${protocolNames.join(', ')}`, 'msr')
+    .option('--model <name>', `one of ${modelNames().join(', ')}`, 'ease')
+    .option('--config <json>', 'model config as JSON (defaults fill the rest)')
+    .option('--folds <n>', 'validation splits to average the gains over (msr; other protocols have one)', '5')
+    .option('--candidates <n>', 'candidates per user the re-ranker chooses from', '100')
+    .option('--k <k>', 'cut-off of the NDCG gain', '10')
+    .option('--seed <n>', 'seed of the splits, the model and the bootstrap', '1')
+    .option('--active-share <x>', 'share of most active users in the advantaged group', '0.05')
+    .option('--json', 'print one JSON object')
+    .action(async (options: Record<string, unknown>, command: Command) => {
+      const all = { ...command.optsWithGlobals<GlobalOptions & Record<string, unknown>>(), ...options };
+      const flags = parseFlags(chooseLiftFlagsSchema, all);
+      const config = modelConfigOption(flags.model, flags.config);
+      const progress = flags.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
+      progress?.(`loading ${flags.data} (${flags.format})`);
+      const snapshot = await loadDataset(flags.data, flags.format as DatasetFormat, configFor(all));
+      const folds = await prepareValidationFolds(
+        snapshot,
+        {
+          protocol: flags.protocol,
+          model: flags.model,
+          config,
+          k: flags.k,
+          seed: flags.seed,
+          candidates: flags.candidates,
+          activeShare: flags.activeShare,
+          ...(progress ? { onProgress: progress } : {}),
+        },
+        flags.folds,
+      );
+      progress?.(`measuring ${liftCandidates.length} lifts on ${folds.length} validation split(s)`);
+      const gains = liftGains(folds);
+      const chosen = chooseLift(gains) ?? null;
+      const activeMinInteractions = activeMinInteractionsFor(snapshot, flags.activeShare);
+      const result = {
+        model: flags.model,
+        protocol: flags.protocol,
+        folds: folds.length,
+        k: flags.k,
+        activeShare: flags.activeShare,
+        lifts: gains.map(({ lift, users, gain, ci }) => ({ ...lift, users, gain, ci })),
+        chosen,
+        activeMinInteractions,
+      };
+      if (flags.json) {
+        printJson(result);
+        return;
+      }
+      const out = (line: string) => process.stdout.write(`${line}\n`);
+      out(`${flags.model}, protocol ${flags.protocol}, ${folds.length} validation split(s), NDCG@${flags.k}`);
+      out('  liftBy\tlift\tinactive users\tgain\t95 % CI');
+      for (const { lift, users, gain, ci } of gains)
+        out(
+          `  ${lift.liftBy}\t${lift.lift}\t${users}\t${gain.toFixed(6)}\t[${ci[0].toFixed(6)}, ${ci[1].toFixed(6)}]`,
+        );
+      out(
+        chosen
+          ? `chosen: liftBy = "${chosen.liftBy}", lift = ${chosen.lift} (the largest gain whose CI lies above 0)`
+          : 'chosen: none (no lift gained with a CI above 0): keep lift = 0',
+      );
+      out(
+        `set in [fairness.default] or a scenario: reranker = "user-group", lift = ${chosen?.lift ?? 0}${chosen ? `, liftBy = "${chosen.liftBy}"` : ''}, activeMinInteractions = ${activeMinInteractions} (the top ${flags.activeShare * 100} % of users by history)`,
+      );
+    });
+}
+
+/** Flags parsed by `schema`; a bad one is a usage error naming the flag as typed. */
+function parseFlags<T extends z.ZodType>(schema: T, all: Record<string, unknown>): z.output<T> {
+  const parsed = schema.safeParse(all);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    // The flag as typed: commander's camelCase key back to kebab case (itemGrouping → item-grouping).
+    const flag = String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    throw new AisleError('INVALID_ARGUMENT', `--${flag}: ${issue.message}`);
+  }
+  return parsed.data;
 }
 
 /** The contract's key order: the headline NDCG first. */

@@ -1,0 +1,129 @@
+import type { LiftName } from '../../core/fairness-config.js';
+import { createRng } from '../../core/rng.js';
+import type { StoreSnapshot } from '../../models/data/from-store.js';
+import { userMetrics } from '../metrics/index.js';
+import { pairTable } from '../pairs.js';
+import { activityGrouping } from '../user-groups.js';
+import { type FairnessAuditOptions, type PreparedAudit, auditLists, prepareAudit } from './audit.js';
+import { quantile } from './bootstrap.js';
+
+/** One lift of the disadvantaged users' lists under `user-group`: its kind and strength. */
+export interface Lift {
+  liftBy: LiftName;
+  lift: number;
+}
+
+/** The lifts chosen from: calibration at 8 strengths, the popularity penalty at 9. */
+export const liftCandidates: readonly Lift[] = [
+  ...[0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2].map((lift) => ({ liftBy: 'calibration' as const, lift })),
+  ...[0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3].map((lift) => ({
+    liftBy: 'popularity' as const,
+    lift,
+  })),
+];
+
+/** A lift's effect on the disadvantaged (inactive) users: their mean NDCG@k gain and its 95 % CI. */
+export interface LiftGain {
+  lift: Lift;
+  /** Inactive users the gain is averaged over. */
+  users: number;
+  gain: number;
+  ci: readonly [number, number];
+}
+
+/**
+ * The protocol's validation splits inside its training part, each fitted and ranked: `folds` of them
+ * for msr (independent 75/25 re-splits), the one validation split for other protocols. The test
+ * split is never read.
+ */
+export async function prepareValidationFolds(
+  snapshot: StoreSnapshot,
+  options: FairnessAuditOptions,
+  folds: number,
+): Promise<PreparedAudit[]> {
+  const prepared: PreparedAudit[] = [];
+  for (let fold = 0; fold < (options.protocol === 'msr' ? folds : 1); fold++)
+    prepared.push(await prepareAudit(snapshot, { ...options, split: 'validation', validationFold: fold }));
+  return prepared;
+}
+
+/**
+ * Per lift, the inactive users' mean NDCG@k gain over their unchanged lists — each user's gain
+ * averaged over the folds that evaluated them as inactive — and its bootstrap 95 % CI (resampling
+ * users, seeded). The advantaged users' strength does not touch these lists, so `user-group` runs at
+ * any strength > 0.
+ */
+export function liftGains(
+  folds: readonly PreparedAudit[],
+  lifts: readonly Lift[] = liftCandidates,
+  replicates = 1000,
+): LiftGain[] {
+  const ndcg = userMetrics.find((metric) => metric.name === 'ndcg')!;
+  const inactiveNdcg = (fold: PreparedAudit, lift: Lift) => {
+    const { users, relevant, data, options } = fold;
+    const activity = activityGrouping(data.interactions, options.activeShare ?? 0.05);
+    const { lists } = auditLists(fold, { name: 'user-group', strength: 0.5, ...lift });
+    const byUser = new Map<number, number>();
+    users.forEach((user, n) => {
+      if (activity.groupOf[user] === 1)
+        byUser.set(user, ndcg.compute(lists[n]!, relevant.get(user)!, options.k));
+    });
+    return byUser;
+  };
+  const unchanged = folds.map((fold) => inactiveNdcg(fold, { liftBy: 'calibration', lift: 0 }));
+  return lifts.map((lift) => {
+    const sums = new Map<number, { gain: number; folds: number }>();
+    folds.forEach((fold, at) => {
+      for (const [user, value] of inactiveNdcg(fold, lift)) {
+        const entry = sums.get(user) ?? { gain: 0, folds: 0 };
+        entry.gain += value - unchanged[at]!.get(user)!;
+        entry.folds++;
+        sums.set(user, entry);
+      }
+    });
+    const gains = Float64Array.from(sums.values(), (entry) => entry.gain / entry.folds);
+    if (gains.length === 0) return { lift, users: 0, gain: 0, ci: [0, 0] as const };
+    const rng = createRng(1);
+    const means = new Float64Array(replicates);
+    for (let b = 0; b < replicates; b++) {
+      let sum = 0;
+      for (let n = 0; n < gains.length; n++) sum += gains[rng.int(gains.length)]!;
+      means[b] = sum / gains.length;
+    }
+    means.sort();
+    const gain = gains.reduce((sum, value) => sum + value, 0) / gains.length;
+    return { lift, users: gains.length, gain, ci: [quantile(means, 0.025), quantile(means, 0.975)] as const };
+  });
+}
+
+/**
+ * The lift to use: the largest mean gain among those whose CI lies above 0; none such, no lift
+ * (undefined). Taking the best of many makes a chance pick likelier than testing one, so report
+ * the pick's gain on data it was not chosen on where there is some.
+ */
+export function chooseLift(gains: readonly LiftGain[]): Lift | undefined {
+  let best: Lift | undefined;
+  let bestGain = 0;
+  for (const { lift, gain, ci } of gains)
+    if (ci[0] > 0 && gain > bestGain) {
+      bestGain = gain;
+      best = lift;
+    }
+  return best;
+}
+
+/**
+ * Serving's `activeMinInteractions` that marks the same users advantaged as the audit's top
+ * `activeShare` by history size, over every user's whole history (distinct items): the history size
+ * of the last user inside that share. Users tied with it count as advantaged too.
+ */
+export function activeMinInteractionsFor(snapshot: StoreSnapshot, activeShare = 0.05): number {
+  const pairs = pairTable(snapshot.log);
+  const users = pairs.userStart.length - 1;
+  const sizes = Int32Array.from({ length: users }, (_, u) => pairs.userStart[u + 1]! - pairs.userStart[u]!)
+    .filter((size) => size > 0)
+    .sort()
+    .reverse();
+  if (sizes.length === 0) return 1;
+  return Math.max(1, sizes[Math.max(1, Math.round(sizes.length * activeShare)) - 1]!);
+}
