@@ -289,5 +289,7 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
     const top = Math.round(sizes.length * 0.05);
     expect(sizes.filter((size) => size >= threshold).length).toBeGreaterThanOrEqual(top);
     expect(sizes.filter((size) => size > threshold).length).toBeLessThan(top);
+    // Serving sees only the latest serving.historyLimit events: every ML-100K user rated 20 films or more.
+    expect(activeMinInteractionsFor(snapshot, 0.05, 20)).toBe(20);
   }, 120_000);
 });

@@ -199,7 +199,8 @@ function registerChooseLift(fairness: Command): void {
       const config = modelConfigOption(flags.model, flags.config);
       const progress = flags.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
       progress?.(`loading ${flags.data} (${flags.format})`);
-      const snapshot = await loadDataset(flags.data, flags.format as DatasetFormat, configFor(all));
+      const engineConfig = configFor(all);
+      const snapshot = await loadDataset(flags.data, flags.format as DatasetFormat, engineConfig);
       const folds = await prepareValidationFolds(
         snapshot,
         {
@@ -217,7 +218,11 @@ function registerChooseLift(fairness: Command): void {
       progress?.(`measuring ${liftCandidates.length} lifts on ${folds.length} validation split(s)`);
       const gains = liftGains(folds);
       const chosen = chooseLift(gains) ?? null;
-      const activeMinInteractions = activeMinInteractionsFor(snapshot, flags.activeShare);
+      const activeMinInteractions = activeMinInteractionsFor(
+        snapshot,
+        flags.activeShare,
+        engineConfig.serving.historyLimit,
+      );
       const result = {
         model: flags.model,
         protocol: flags.protocol,
