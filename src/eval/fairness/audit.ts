@@ -166,7 +166,9 @@ export async function prepareAudit(
   const histories = split.history ? historyMatrix(log, pairs, split.history) : data.interactions;
   const relevant = relevantItems(pairs, split.test, histories);
   const users = Int32Array.from([...relevant.keys()].sort((a, b) => a - b));
-  options.onProgress?.(`ranking ${depth} candidates for ${users.length} test users`);
+  options.onProgress?.(
+    `ranking ${depth} candidates for ${users.length} ${options.split === 'validation' ? 'validation' : 'test'} users`,
+  );
   const candidates = rankCandidates(model, histories, users, depth);
   return {
     snapshot,
