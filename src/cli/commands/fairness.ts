@@ -7,10 +7,12 @@ import {
   relevanceScaleNames,
   rerankerNames,
 } from '../../core/fairness-config.js';
+import type { AisleConfig } from '../../core/config.js';
 import { AisleError } from '../../core/errors.js';
 import { type DatasetFormat, datasetFormats, loadDataset } from '../../eval/datasets.js';
 import {
   type AuditRerank,
+  type FairnessAuditOptions,
   type FairnessReport,
   auditPrepared,
   prepareAudit,
@@ -25,16 +27,64 @@ import {
 } from '../../eval/fairness/lift-choice.js';
 import { saveFairnessReport } from '../../eval/fairness/report-store.js';
 import { protocolNames } from '../../eval/protocols.js';
+import type { StoreSnapshot } from '../../models/data/from-store.js';
 import { modelNames } from '../../models/registry.js';
 import { type GlobalOptions, configFor, printJson, withAisle } from '../context.js';
 import { modelConfigOption } from '../model-config.js';
 
-const flagsSchema = z.object({
+/** The flags of every fairness command: which data, model and protocol, and how the audit reads them. */
+const auditInputSchema = z.object({
   data: z.string().min(1),
   format: z.enum(datasetFormats),
   protocol: z.enum(protocolNames),
   model: z.string().min(1),
   config: z.string().optional(),
+  candidates: z.coerce.number().int().min(1).max(10_000),
+  k: z.coerce.number().int().min(1),
+  seed: z.coerce.number().int(),
+  activeShare: z.coerce.number().gt(0).lt(1),
+  json: z.boolean().optional(),
+});
+
+/** Adds the options of {@link auditInputSchema} to a fairness command. */
+function withAuditInputOptions(command: Command): Command {
+  return command
+    .requiredOption('--data <path>', 'data-set directory or file (or an Aisle database with --format aisle)')
+    .option('--format <format>', `one of ${datasetFormats.join(', ')}`, 'movielens')
+    .option('--protocol <name>', `one of ${protocolNames.join(', ')}`, 'msr')
+    .option('--model <name>', `one of ${modelNames().join(', ')}`, 'ease')
+    .option('--config <json>', 'model config as JSON (defaults fill the rest)')
+    .option('--candidates <n>', 'candidates per user the re-ranker chooses from', '100')
+    .option('--k <k>', 'cut-off', '10')
+    .option('--seed <n>', 'seed of the splits, the model and the bootstrap', '1')
+    .option('--active-share <x>', 'share of most active users in the advantaged ("active") group', '0.05')
+    .option('--json', 'print one JSON object');
+}
+
+/** The data set the flags name, loaded, and the audit options they set (progress on stderr unless --json). */
+async function loadAuditInput(
+  flags: z.output<typeof auditInputSchema>,
+  all: GlobalOptions & Record<string, unknown>,
+): Promise<{ snapshot: StoreSnapshot; options: FairnessAuditOptions; engineConfig: AisleConfig }> {
+  const config = modelConfigOption(flags.model, flags.config);
+  const progress = flags.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
+  progress?.(`loading ${flags.data} (${flags.format})`);
+  const engineConfig = configFor(all);
+  const snapshot = await loadDataset(flags.data, flags.format as DatasetFormat, engineConfig);
+  const options: FairnessAuditOptions = {
+    protocol: flags.protocol,
+    model: flags.model,
+    config,
+    k: flags.k,
+    seed: flags.seed,
+    candidates: flags.candidates,
+    activeShare: flags.activeShare,
+    ...(progress ? { onProgress: progress } : {}),
+  };
+  return { snapshot, options, engineConfig };
+}
+
+const flagsSchema = auditInputSchema.extend({
   rerank: z.enum(rerankerNames).optional(),
   strength: z.coerce.number().min(0).max(1),
   itemGrouping: z.enum(itemGroupingNames),
@@ -44,10 +94,6 @@ const flagsSchema = z.object({
   lift: z.coerce.number().min(0).max(1),
   liftBy: z.enum(liftNames),
   relevanceScale: z.enum(relevanceScaleNames),
-  candidates: z.coerce.number().int().min(1).max(10_000),
-  k: z.coerce.number().int().min(1),
-  seed: z.coerce.number().int(),
-  activeShare: z.coerce.number().gt(0).lt(1),
   curve: z
     .string()
     .regex(/^\s*[0-9.]+(\s*,\s*[0-9.]+)*\s*$/, 'is a comma-separated list of strengths, e.g. 0,0.2,0.5,1')
@@ -56,7 +102,6 @@ const flagsSchema = z.object({
       message: 'every strength lies in 0..1',
     })
     .optional(),
-  json: z.boolean().optional(),
   save: z.boolean().optional(),
 });
 
@@ -65,14 +110,13 @@ export function registerFairnessCommand(program: Command): void {
   const fairness = program
     .command('fairness')
     .description('fairness audits and re-rankers (docs/fairness.md)');
-  fairness
-    .command('audit')
-    .description('audit a model: every metric per user group (gap, bootstrap CI) and exposure per item group')
-    .requiredOption('--data <path>', 'data-set directory or file (or an Aisle database with --format aisle)')
-    .option('--format <format>', `one of ${datasetFormats.join(', ')}`, 'movielens')
-    .option('--protocol <name>', `one of ${protocolNames.join(', ')}`, 'msr')
-    .option('--model <name>', `one of ${modelNames().join(', ')}`, 'ease')
-    .option('--config <json>', 'model config as JSON (defaults fill the rest)')
+  withAuditInputOptions(
+    fairness
+      .command('audit')
+      .description(
+        'audit a model: every metric per user group (gap, bootstrap CI) and exposure per item group',
+      ),
+  )
     .option('--rerank <name>', `re-rank each list first: ${rerankerNames.join(', ')}`)
     .option('--strength <x>', 're-ranker strength, 0..1', '0.5')
     .option(
@@ -94,15 +138,10 @@ export function registerFairnessCommand(program: Command): void {
       `amortized-exposure: ${relevanceScaleNames.join(', ')} (one scale for all lists, each list's own, or the model's choice)`,
       'auto',
     )
-    .option('--candidates <n>', 'candidates per user the re-ranker chooses from', '100')
-    .option('--k <k>', 'cut-off', '10')
-    .option('--seed <n>', 'seed of the split, the model and the bootstrap', '1')
-    .option('--active-share <x>', 'share of most active users in the "active" group', '0.05')
     .option(
       '--curve <strengths>',
       'with --rerank: also audit the re-ranker at each of these strengths (e.g. 0,0.2,0.5,1), the fairness-vs-accuracy curve the report stores',
     )
-    .option('--json', 'print one JSON object')
     .option('--save', 'store the report in the database (served at GET /fairness/report)')
     .action(async (options: Record<string, unknown>, command: Command) => {
       const all = { ...command.optsWithGlobals<GlobalOptions & Record<string, unknown>>(), ...options };
@@ -113,10 +152,8 @@ export function registerFairnessCommand(program: Command): void {
           'INVALID_ARGUMENT',
           '--curve: needs --rerank <name>, the re-ranker whose curve it is',
         );
-      const config = modelConfigOption(flags.model, flags.config);
-      const progress = flags.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
-      progress?.(`loading ${flags.data} (${flags.format})`);
-      const snapshot = await loadDataset(flags.data, flags.format as DatasetFormat, configFor(all));
+      const { snapshot, options: auditOptions } = await loadAuditInput(flags, all);
+      const progress = auditOptions.onProgress;
       const rerank: AuditRerank | undefined = flags.rerank
         ? {
             name: flags.rerank,
@@ -130,17 +167,7 @@ export function registerFairnessCommand(program: Command): void {
             relevanceScale: flags.relevanceScale,
           }
         : undefined;
-      const prepared = await prepareAudit(snapshot, {
-        protocol: flags.protocol,
-        model: flags.model,
-        config,
-        k: flags.k,
-        seed: flags.seed,
-        candidates: flags.candidates,
-        activeShare: flags.activeShare,
-        ...(rerank ? { rerank } : {}),
-        ...(progress ? { onProgress: progress } : {}),
-      });
+      const prepared = await prepareAudit(snapshot, { ...auditOptions, ...(rerank ? { rerank } : {}) });
       const report = auditPrepared(prepared, rerank);
       if (flags.curve && rerank) {
         progress?.(`auditing ${rerank.name} at ${flags.curve.length} strengths`);
@@ -156,18 +183,8 @@ export function registerFairnessCommand(program: Command): void {
   registerChooseLift(fairness);
 }
 
-const chooseLiftFlagsSchema = z.object({
-  data: z.string().min(1),
-  format: z.enum(datasetFormats),
-  protocol: z.enum(protocolNames),
-  model: z.string().min(1),
-  config: z.string().optional(),
+const chooseLiftFlagsSchema = auditInputSchema.extend({
   folds: z.coerce.number().int().min(1).max(20),
-  candidates: z.coerce.number().int().min(1).max(10_000),
-  k: z.coerce.number().int().min(1),
-  seed: z.coerce.number().int(),
-  activeShare: z.coerce.number().gt(0).lt(1),
-  json: z.boolean().optional(),
 });
 
 /**
@@ -177,44 +194,20 @@ const chooseLiftFlagsSchema = z.object({
  * `lift` (bench/fairness/run.ts runs the same choice).
  */
 function registerChooseLift(fairness: Command): void {
-  fairness
-    .command('choose-lift')
-    .description(
-      "choose user-group's lift of the disadvantaged users' lists on validation splits (never the test split)",
-    )
-    .requiredOption('--data <path>', 'data-set directory or file (or an Aisle database with --format aisle)')
-    .option('--format <format>', `one of ${datasetFormats.join(', ')}`, 'movielens')
-    .option('--protocol <name>', `one of ${protocolNames.join(', ')}`, 'msr')
-    .option('--model <name>', `one of ${modelNames().join(', ')}`, 'ease')
-    .option('--config <json>', 'model config as JSON (defaults fill the rest)')
+  withAuditInputOptions(
+    fairness
+      .command('choose-lift')
+      .description(
+        "choose user-group's lift of the disadvantaged users' lists on validation splits (never the test split)",
+      ),
+  )
     .option('--folds <n>', 'validation splits to average the gains over (msr; other protocols have one)', '5')
-    .option('--candidates <n>', 'candidates per user the re-ranker chooses from', '100')
-    .option('--k <k>', 'cut-off of the NDCG gain', '10')
-    .option('--seed <n>', 'seed of the splits, the model and the bootstrap', '1')
-    .option('--active-share <x>', 'share of most active users in the advantaged group', '0.05')
-    .option('--json', 'print one JSON object')
     .action(async (options: Record<string, unknown>, command: Command) => {
       const all = { ...command.optsWithGlobals<GlobalOptions & Record<string, unknown>>(), ...options };
       const flags = parseFlags(chooseLiftFlagsSchema, all);
-      const config = modelConfigOption(flags.model, flags.config);
-      const progress = flags.json ? undefined : (message: string) => process.stderr.write(`${message}\n`);
-      progress?.(`loading ${flags.data} (${flags.format})`);
-      const engineConfig = configFor(all);
-      const snapshot = await loadDataset(flags.data, flags.format as DatasetFormat, engineConfig);
-      const folds = await prepareValidationFolds(
-        snapshot,
-        {
-          protocol: flags.protocol,
-          model: flags.model,
-          config,
-          k: flags.k,
-          seed: flags.seed,
-          candidates: flags.candidates,
-          activeShare: flags.activeShare,
-          ...(progress ? { onProgress: progress } : {}),
-        },
-        flags.folds,
-      );
+      const { snapshot, options: auditOptions, engineConfig } = await loadAuditInput(flags, all);
+      const folds = await prepareValidationFolds(snapshot, auditOptions, flags.folds);
+      const progress = auditOptions.onProgress;
       progress?.(`measuring ${liftCandidates.length} lifts on ${folds.length} validation split(s)`);
       const gains = liftGains(folds);
       const chosen = chooseLift(gains) ?? null;
