@@ -148,6 +148,9 @@ describe('aisle import and quarantine', () => {
     const fairness = aisle(['fairness', 'audit', '--data', temp.dir, '--lift-by', 'lottery']);
     expect(fairness.code).toBe(2);
     expect(fairness.stderr).toMatch(/--lift-by: .*"calibration"\|"popularity"/);
+    const passes = aisle(['fairness', 'audit', '--data', temp.dir, '--passes', '0']);
+    expect(passes.code).toBe(2);
+    expect(passes.stderr).toMatch(/--passes: /);
     const curve = aisle(['fairness', 'audit', '--data', temp.dir, '--curve', '0,0.5']);
     expect(curve.code).toBe(2);
     expect(curve.stderr).toMatch(/--curve: needs --rerank/);

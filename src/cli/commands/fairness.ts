@@ -11,6 +11,7 @@ import type { AisleConfig } from '../../core/config.js';
 import { AisleError } from '../../core/errors.js';
 import { type DatasetFormat, datasetFormats, loadDataset } from '../../eval/datasets.js';
 import {
+  AMORTIZED_PASSES,
   type AuditRerank,
   type FairnessAuditOptions,
   type FairnessReport,
@@ -94,6 +95,7 @@ const flagsSchema = auditInputSchema.extend({
   lift: z.coerce.number().min(0).max(1),
   liftBy: z.enum(liftNames),
   relevanceScale: z.enum(relevanceScaleNames),
+  passes: z.coerce.number().int().min(1).max(100),
   curve: z
     .string()
     .regex(/^\s*[0-9.]+(\s*,\s*[0-9.]+)*\s*$/, 'is a comma-separated list of strengths, e.g. 0,0.2,0.5,1')
@@ -139,6 +141,11 @@ export function registerFairnessCommand(program: Command): void {
       'auto',
     )
     .option(
+      '--passes <n>',
+      "amortized-exposure: times the test users' requests pass through the controller, the last audited (1 = a cold controller)",
+      String(AMORTIZED_PASSES),
+    )
+    .option(
       '--curve <strengths>',
       'with --rerank: also audit the re-ranker at each of these strengths (e.g. 0,0.2,0.5,1), the fairness-vs-accuracy curve the report stores',
     )
@@ -165,6 +172,7 @@ export function registerFairnessCommand(program: Command): void {
             lift: flags.lift,
             liftBy: flags.liftBy,
             relevanceScale: flags.relevanceScale,
+            passes: flags.passes,
           }
         : undefined;
       const prepared = await prepareAudit(snapshot, { ...auditOptions, ...(rerank ? { rerank } : {}) });
