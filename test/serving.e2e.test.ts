@@ -247,6 +247,27 @@ describe('serving API: recommendations', () => {
     expect(off.items.map((entry) => entry.itemId)).toEqual(before);
   });
 
+  it('user-group’s default advantaged threshold is the top 5 % by history of the training data', async () => {
+    const itemsOf = new Map<string, Set<string>>();
+    for await (const page of aisle.store.scanEvents({ batchSize: 5000 }))
+      for (const event of page)
+        if (event.itemId)
+          (itemsOf.get(event.userId) ?? itemsOf.set(event.userId, new Set()).get(event.userId)!).add(
+            event.itemId,
+          );
+    const byActivity = [...itemsOf].sort((a, b) => b[1].size - a[1].size);
+    const [mostActive, leastActive] = [byActivity[0]![0], byActivity[byActivity.length - 1]![0]];
+    expect(byActivity[0]![1].size).toBeGreaterThan(byActivity[byActivity.length - 1]![1].size);
+    const boostedFor = async (user: string) =>
+      (await recommend(`/recommend/${user}?k=10&fairness=user-group&fairnessStrength=0.5`)).items.filter(
+        (entry) => entry.reasons.some((reason) => reason.kind === 'fairness-boost'),
+      ).length;
+    // The most active shopper is advantaged: levelled down, so items move up past the model's picks.
+    expect(await boostedFor(mostActive)).toBeGreaterThan(0);
+    // The least active is not, and without a lift keeps the model's list.
+    expect(await boostedFor(leastActive)).toBe(0);
+  });
+
   it('amortized-exposure starts from the model order and shows a starved item group once the traffic has not', async () => {
     const plain = await recommend(`/recommend/${userWithHistory}?k=10`);
     const url = `/recommend/${userWithHistory}?k=10&fairness=amortized-exposure&fairnessStrength=1`;

@@ -59,8 +59,12 @@ export const fairnessPolicySchema = z
     exposureTarget: z.enum(exposureTargetNames).default('merit'),
     /** Candidates the re-ranker chooses the k results from. */
     candidates: z.number().int().min(10).max(1000).default(100),
-    /** `user-group`: users with at least this many history items are the advantaged (active) group. */
-    activeMinInteractions: z.number().int().min(1).default(50),
+    /**
+     * `user-group`: users with at least this many history items are the advantaged (active) group.
+     * `auto`: the history size of the top 5 % most active users of the served model's training data
+     * (as the audit groups them; 50 for models trained before it was recorded).
+     */
+    activeMinInteractions: z.union([z.literal('auto'), z.number().int().min(1)]).default('auto'),
     /**
      * `user-group`: λ of the re-ranking `liftBy` names, applied to the disadvantaged users' lists
      * while strength > 0; 0 leaves them as ranked. Choose both on validation splits

@@ -2,6 +2,7 @@ import type { AisleConfig } from '../core/config.js';
 import { AisleError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import type { Store } from '../store/store.js';
+import { activeHistorySize } from './data/activity.js';
 import { snapshotFromStore } from './data/from-store.js';
 import { buildTrainingData } from './data/training-data.js';
 import { type Calibration, fitCalibration } from './calibration.js';
@@ -92,6 +93,7 @@ export async function trainFromStore(
       users: data.users.length,
       items: data.items.length,
       interactions: data.interactions.indices.length,
+      activeHistorySize: activeHistorySize(data.interactions),
       fitSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
       ...(calibrations
         ? {

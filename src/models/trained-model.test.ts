@@ -40,6 +40,7 @@ async function trained(): Promise<TrainedModel> {
       items: data.items.length,
       interactions: data.interactions.data.length,
       fitSeconds: 0.1,
+      activeHistorySize: 7,
       calibration: summary(0.2),
       popularityCalibration: summary(0.1),
       similarCalibration: summary(0.05),

@@ -33,6 +33,12 @@ export interface TrainedModelInfo {
   items: number;
   interactions: number;
   fitSeconds: number;
+  /**
+   * History size (distinct items) of the last of the top 5 % most active training users: the
+   * advantaged threshold of `user-group` under `activeMinInteractions = "auto"` (absent in models
+   * trained before it existed).
+   */
+  activeHistorySize?: number;
   calibration?: { samples: number; hitRate: number; steps: number };
   popularityCalibration?: { samples: number; hitRate: number; steps: number };
   similarCalibration?: { samples: number; hitRate: number; steps: number };

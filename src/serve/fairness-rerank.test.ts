@@ -3,7 +3,7 @@ import type { Item } from '../core/entities.js';
 import { fairnessPolicySchema } from '../core/fairness-config.js';
 import type { TrainedModel } from '../models/trained-model.js';
 import { catalogueOf } from './catalogue.js';
-import { fairnessRerank } from './fairness-rerank.js';
+import { advantagedThreshold, fairnessRerank } from './fairness-rerank.js';
 import type { ServedModel } from './model-holder.js';
 import type { Selected } from './ranking.js';
 
@@ -24,6 +24,7 @@ function servedVersion(version: number, ids = itemIds, scoresNormalisedPerUser =
     itemIds: ids,
     popularity: new Float32Array(ids.length).fill(1),
     recommender: { scoresNormalisedPerUser },
+    info: { activeHistorySize: 30 },
   } as unknown as TrainedModel;
   return { trained, version, itemIndex: new Map(ids.map((id, n) => [id, n])), loadedAt: 0 };
 }
@@ -37,6 +38,28 @@ const policy = fairnessPolicySchema.parse({
 const shownOf = (served: ServedModel) =>
   fairnessRerank(candidates, 10, policy, served, catalogue, new Map()).picked.filter((c) => c.index >= 20)
     .length;
+
+describe('the advantaged threshold of user-group', () => {
+  it('is the served model’s top-5 % history size under "auto", the configured number otherwise', () => {
+    const served = servedVersion(8);
+    expect(advantagedThreshold(fairnessPolicySchema.parse({ reranker: 'user-group' }), served)).toBe(30);
+    const fixed = fairnessPolicySchema.parse({ reranker: 'user-group', activeMinInteractions: 12 });
+    expect(advantagedThreshold(fixed, served)).toBe(12);
+    // A model trained before the size was recorded: the old fixed default.
+    const legacy = { ...served, trained: { ...served.trained, info: {} } } as ServedModel;
+    expect(advantagedThreshold(fairnessPolicySchema.parse({ reranker: 'user-group' }), legacy)).toBe(50);
+    expect(() => fairnessPolicySchema.parse({ activeMinInteractions: 'many' })).toThrow();
+  });
+
+  it('levels a user with that many history items, and leaves one with fewer as ranked', () => {
+    const policy = fairnessPolicySchema.parse({ reranker: 'user-group', strength: 0.5 });
+    const historyOf = (size: number) => new Map(itemIds.slice(0, size).map((id) => [id, 1]));
+    const served = servedVersion(9);
+    const rest = candidates.slice(30);
+    expect(fairnessRerank(rest, 5, policy, served, catalogue, historyOf(30)).moved.size).toBeGreaterThan(0);
+    expect(fairnessRerank(rest, 5, policy, served, catalogue, historyOf(29)).moved.size).toBe(0);
+  });
+});
 
 describe('amortized-exposure in serving', () => {
   it('a new model version starts from the offsets its predecessor learned, matched by group label', () => {

@@ -86,6 +86,16 @@ function controller(served: ServedModel, groups: ItemGrouping, strength: number)
   return found;
 }
 
+/** Models trained before the threshold was recorded: the old fixed default. */
+const LEGACY_ACTIVE_MIN_INTERACTIONS = 50;
+
+/** The history size from which a user counts as advantaged under `user-group`. */
+export function advantagedThreshold(policy: FairnessPolicy, served: ServedModel): number {
+  return policy.activeMinInteractions === 'auto'
+    ? (served.trained.info.activeHistorySize ?? LEGACY_ACTIVE_MIN_INTERACTIONS)
+    : policy.activeMinInteractions;
+}
+
 /**
  * Applies a scenario's fairness policy to one request's candidates (best first): builds the facts
  * the re-ranker reads from the served model and catalogue, re-ranks, and keeps the first k. Returns
@@ -139,7 +149,7 @@ export function fairnessRerank(
       k,
       strength: policy.strength,
       alpha: policy.alpha,
-      advantaged: history.size >= policy.activeMinInteractions,
+      advantaged: history.size >= advantagedThreshold(policy, served),
       lift: policy.lift,
       liftBy: policy.liftBy,
       historyMix,

@@ -251,7 +251,7 @@ function registerChooseLift(fairness: Command): void {
           : 'chosen: none (no lift gained with a CI above 0): keep lift = 0',
       );
       out(
-        `set in [fairness.default] or a scenario: reranker = "user-group", lift = ${chosen?.lift ?? 0}${chosen ? `, liftBy = "${chosen.liftBy}"` : ''}, activeMinInteractions = ${activeMinInteractions} (the top ${Number((flags.activeShare * 100).toFixed(2))} % of users by history)`,
+        `set in [fairness.default] or a scenario: reranker = "user-group", lift = ${chosen?.lift ?? 0}${chosen ? `, liftBy = "${chosen.liftBy}"` : ''}, activeMinInteractions = ${activeMinInteractions} (the top ${Number((flags.activeShare * 100).toFixed(2))} % of users by history; the default "auto" takes it from the training data)`,
       );
     });
 }
