@@ -13,8 +13,8 @@ import {
 } from '../src/eval/fairness/audit.js';
 import { catalogueStats } from '../src/eval/evaluate.js';
 import { fairnessCurve } from '../src/eval/fairness/curve.js';
+import { activeHistorySize } from '../src/models/data/activity.js';
 import {
-  activeMinInteractionsFor,
   chooseLift,
   liftCandidates,
   liftGains,
@@ -281,7 +281,7 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
       for (const entry of gains) if (entry.ci[0] > 0) expect(entry.gain).toBeLessThanOrEqual(pick.gain);
     } else for (const entry of gains) expect(entry.ci[0]).toBeLessThanOrEqual(0);
     // Serving's advantaged threshold marks the audit's top 5 % by whole history (ties join them).
-    const threshold = activeMinInteractionsFor(snapshot, 0.05);
+    const threshold = activeHistorySize(snapshot.log, 0.05);
     const sizes = Array.from(
       { length: pairs.userStart.length - 1 },
       (_, u) => pairs.userStart[u + 1]! - pairs.userStart[u]!,
@@ -290,6 +290,6 @@ describe.skipIf(!ml100k.present)('fairness audit on an ML-100K slice', () => {
     expect(sizes.filter((size) => size >= threshold).length).toBeGreaterThanOrEqual(top);
     expect(sizes.filter((size) => size > threshold).length).toBeLessThan(top);
     // Serving sees only the latest serving.historyLimit events: every ML-100K user rated 20 films or more.
-    expect(activeMinInteractionsFor(snapshot, 0.05, 20)).toBe(20);
+    expect(activeHistorySize(snapshot.log, 0.05, 20)).toBe(20);
   }, 120_000);
 });

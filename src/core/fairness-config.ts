@@ -62,7 +62,8 @@ export const fairnessPolicySchema = z
     /**
      * `user-group`: users with at least this many history items are the advantaged (active) group.
      * `auto`: the history size of the top 5 % most active users of the served model's training data
-     * (as the audit groups them; 50 for models trained before it was recorded).
+     * (as the audit groups them), counted as serving reads histories: the distinct items of the latest
+     * `serving.historyLimit` events. 50 for models trained before it was recorded.
      */
     activeMinInteractions: z.union([z.literal('auto'), z.number().int().min(1)]).default('auto'),
     /**

@@ -93,7 +93,7 @@ export async function trainFromStore(
       users: data.users.length,
       items: data.items.length,
       interactions: data.interactions.indices.length,
-      activeHistorySize: activeHistorySize(data.interactions),
+      activeHistorySize: activeHistorySize(snapshot.log, 0.05, config.serving.historyLimit),
       fitSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
       ...(calibrations
         ? {

@@ -34,7 +34,8 @@ export interface TrainedModelInfo {
   interactions: number;
   fitSeconds: number;
   /**
-   * History size (distinct items) of the last of the top 5 % most active training users: the
+   * History size (distinct items of the latest `serving.historyLimit` events) of the last of the top
+   * 5 % most active training users: the
    * advantaged threshold of `user-group` under `activeMinInteractions = "auto"` (absent in models
    * trained before it existed).
    */

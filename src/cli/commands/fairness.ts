@@ -20,7 +20,6 @@ import {
 } from '../../eval/fairness/audit.js';
 import { fairnessCurve } from '../../eval/fairness/curve.js';
 import {
-  activeMinInteractionsFor,
   chooseLift,
   liftCandidates,
   liftGains,
@@ -28,6 +27,7 @@ import {
 } from '../../eval/fairness/lift-choice.js';
 import { saveFairnessReport } from '../../eval/fairness/report-store.js';
 import { protocolNames } from '../../eval/protocols.js';
+import { activeHistorySize } from '../../models/data/activity.js';
 import type { StoreSnapshot } from '../../models/data/from-store.js';
 import { modelNames } from '../../models/registry.js';
 import { type GlobalOptions, configFor, printJson, withAisle } from '../context.js';
@@ -219,8 +219,8 @@ function registerChooseLift(fairness: Command): void {
       progress?.(`measuring ${liftCandidates.length} lifts on ${folds.length} validation split(s)`);
       const gains = liftGains(folds);
       const chosen = chooseLift(gains) ?? null;
-      const activeMinInteractions = activeMinInteractionsFor(
-        snapshot,
+      const activeMinInteractions = activeHistorySize(
+        snapshot.log,
         flags.activeShare,
         engineConfig.serving.historyLimit,
       );
@@ -251,7 +251,7 @@ function registerChooseLift(fairness: Command): void {
           : 'chosen: none (no lift gained with a CI above 0): keep lift = 0',
       );
       out(
-        `set in [fairness.default] or a scenario: reranker = "user-group", lift = ${chosen?.lift ?? 0}${chosen ? `, liftBy = "${chosen.liftBy}"` : ''}, activeMinInteractions = ${activeMinInteractions} (the top ${Number((flags.activeShare * 100).toFixed(2))} % of users by history; the default "auto" takes it from the training data)`,
+        `set in [fairness.default] or a scenario: reranker = "user-group", lift = ${chosen?.lift ?? 0}${chosen ? `, liftBy = "${chosen.liftBy}"` : ''}, activeMinInteractions = ${activeMinInteractions} (the top ${Number((flags.activeShare * 100).toFixed(2))} % of users by history, as serving reads histories; "auto", the default, takes the same at training)`,
       );
     });
 }

@@ -110,34 +110,3 @@ export function chooseLift(gains: readonly LiftGain[]): Lift | undefined {
     }
   return best;
 }
-
-/**
- * Serving's `activeMinInteractions` that marks the same users advantaged as the audit's top
- * `activeShare` by history size: the history size of the last user inside that share, where a
- * history is what serving reads — the distinct items of the user's latest `historyLimit` events
- * (`serving.historyLimit`). Users tied with it count as advantaged too.
- */
-export function activeMinInteractionsFor(
-  snapshot: StoreSnapshot,
-  activeShare = 0.05,
-  historyLimit = Number.POSITIVE_INFINITY,
-): number {
-  const { log } = snapshot;
-  const eventsOf = new Map<number, number[]>();
-  for (let event = 0; event < log.user.length; event++) {
-    const list = eventsOf.get(log.user[event]!);
-    if (list) list.push(event);
-    else eventsOf.set(log.user[event]!, [event]);
-  }
-  const sizes: number[] = [];
-  for (const events of eventsOf.values()) {
-    const latest =
-      events.length > historyLimit
-        ? events.sort((a, b) => log.timestamp[b]! - log.timestamp[a]! || b - a).slice(0, historyLimit)
-        : events;
-    sizes.push(new Set(latest.map((event) => log.item[event]!)).size);
-  }
-  if (sizes.length === 0) return 1;
-  sizes.sort((a, b) => b - a);
-  return Math.max(1, sizes[Math.max(1, Math.round(sizes.length * activeShare)) - 1]!);
-}

@@ -1,25 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { csrFromTriplets } from '../../matrix/csr.js';
 import { activeHistorySize } from './activity.js';
+import type { InteractionLog } from './interaction-log.js';
 
-/** Users with these many distinct items each (items 0 … size − 1). */
-function histories(sizes: number[]) {
-  const rows: number[] = [];
-  const cols: number[] = [];
-  sizes.forEach((size, user) => {
-    for (let item = 0; item < size; item++) {
-      rows.push(user);
-      cols.push(item);
-    }
-  });
-  return csrFromTriplets(
-    sizes.length,
-    Math.max(1, ...sizes),
-    Int32Array.from(rows),
-    Int32Array.from(cols),
-    new Float32Array(rows.length).fill(1),
-  );
+/** A log of (user, item, time) events; the fields activeHistorySize does not read are filler. */
+function logOf(events: [user: number, item: number, time: number][]): InteractionLog {
+  const n = events.length;
+  return {
+    userIds: [...new Set(events.map(([user]) => `u${user}`))],
+    itemIds: [...new Set(events.map(([, item]) => `i${item}`))],
+    user: Int32Array.from(events, ([user]) => user),
+    item: Int32Array.from(events, ([, item]) => item),
+    weight: new Float32Array(n).fill(1),
+    timestamp: Float64Array.from(events, ([, , time]) => time),
+    type: new Uint8Array(n),
+    types: ['view'],
+    value: new Float32Array(n).fill(Number.NaN),
+    basket: new Int32Array(n).fill(-1),
+    basketCount: 0,
+  };
 }
+
+/** Users with these many distinct items each (items 0 … size − 1, one event each). */
+const histories = (sizes: number[]) =>
+  logOf(
+    sizes.flatMap((size, user) =>
+      Array.from({ length: size }, (_, item) => [user, item, item] as [number, number, number]),
+    ),
+  );
 
 describe('activeHistorySize', () => {
   it('is the history size of the last user inside the most active share', () => {
@@ -30,8 +37,18 @@ describe('activeHistorySize', () => {
     expect(activeHistorySize(histories(sizes), 0.2)).toBe(17); // 40, 30, 18, 17
   });
 
-  it('is at least 1, also for users without history and an empty matrix', () => {
-    expect(activeHistorySize(histories([0, 0, 0]))).toBe(1);
-    expect(activeHistorySize(histories([]))).toBe(1);
+  it('counts distinct items of the latest historyLimit events, as serving reads a history', () => {
+    // Items 0 … 5 at times 1 … 6, then item 5 again at 7: six distinct items in all, but the latest
+    // three events (5, 5, 4) hold two.
+    const log = logOf([
+      ...Array.from({ length: 6 }, (_, item) => [0, item, item + 1] as [number, number, number]),
+      [0, 5, 7],
+    ]);
+    expect(activeHistorySize(log, 0.05)).toBe(6);
+    expect(activeHistorySize(log, 0.05, 3)).toBe(2);
+  });
+
+  it('is 1 for an empty log', () => {
+    expect(activeHistorySize(logOf([]))).toBe(1);
   });
 });
