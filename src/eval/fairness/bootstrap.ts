@@ -31,6 +31,28 @@ export function bootstrapGap(
   return [quantile(gaps, (1 - level) / 2), quantile(gaps, (1 + level) / 2)];
 }
 
+/**
+ * Percentile bootstrap of a mean: each replicate resamples `values` with replacement and takes the
+ * mean. Returns the (1 − level)/2 and (1 + level)/2 percentiles of `replicates` means ([0, 0] for no
+ * values).
+ */
+export function bootstrapMean(
+  values: Float64Array,
+  rng: Rng,
+  replicates = 1000,
+  level = 0.95,
+): [number, number] {
+  if (values.length === 0) return [0, 0];
+  const means = new Float64Array(replicates);
+  for (let b = 0; b < replicates; b++) {
+    let sum = 0;
+    for (let n = 0; n < values.length; n++) sum += values[rng.int(values.length)]!;
+    means[b] = sum / values.length;
+  }
+  means.sort();
+  return [quantile(means, (1 - level) / 2), quantile(means, (1 + level) / 2)];
+}
+
 /** Linear-interpolated quantile of sorted values (numpy's default). */
 export function quantile(sorted: Float64Array, q: number): number {
   if (sorted.length === 0) return 0;

@@ -7,7 +7,7 @@ import {
   popularityGrouping,
 } from '../../rank/fairness/item-groups.js';
 import type { UserGrouping } from '../user-groups.js';
-import { bootstrapGap, quantile } from './bootstrap.js';
+import { bootstrapGap, bootstrapMean, quantile } from './bootstrap.js';
 import { exposureAudit, itemExposure } from './exposure.js';
 import { userGroupAudit } from './user-audit.js';
 
@@ -114,6 +114,22 @@ describe('bootstrap CI of a gap', () => {
     expect(ci[0]).toBeLessThan(observed);
     expect(ci[1]).toBeGreaterThan(observed);
     expect(ci[0]).toBeGreaterThan(0.1); // a real gap: the CI excludes 0
+  });
+
+  it('brackets a noisy mean with a seeded CI of the given width, and a constant one to rounding', () => {
+    const rng = createRng(3);
+    const values = Float64Array.from({ length: 400 }, () => 0.002 + 0.01 * rng.normal());
+    const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+    const ci = bootstrapMean(values, createRng(1));
+    expect(ci).toEqual(bootstrapMean(values, createRng(1)));
+    expect(ci[0]).toBeLessThan(mean);
+    expect(ci[1]).toBeGreaterThan(mean);
+    // About 2 × 1.96 standard errors (0.01 / √400 each).
+    expect(ci[1] - ci[0]).toBeGreaterThan(0.0015);
+    expect(ci[1] - ci[0]).toBeLessThan(0.0025);
+    for (const bound of bootstrapMean(Float64Array.from([0.4, 0.4, 0.4]), createRng(1), 50))
+      expect(bound).toBeCloseTo(0.4, 12);
+    expect(bootstrapMean(new Float64Array(0), createRng(1))).toEqual([0, 0]);
   });
 
   it('takes numpy’s linear quantile', () => {

@@ -4,7 +4,7 @@ import type { StoreSnapshot } from '../../models/data/from-store.js';
 import { userMetrics } from '../metrics/index.js';
 import { activityGrouping } from '../user-groups.js';
 import { type FairnessAuditOptions, type PreparedAudit, auditLists, prepareAudit } from './audit.js';
-import { quantile } from './bootstrap.js';
+import { bootstrapMean } from './bootstrap.js';
 
 /** One lift of the disadvantaged users' lists under `user-group`: its kind and strength. */
 export interface Lift {
@@ -58,22 +58,25 @@ export function liftGains(
   replicates = 1000,
 ): LiftGain[] {
   const ndcg = userMetrics.find((metric) => metric.name === 'ndcg')!;
-  const inactiveNdcg = (fold: PreparedAudit, lift: Lift) => {
-    const { users, relevant, data, options } = fold;
-    const activity = activityGrouping(data.interactions, options.activeShare ?? 0.05);
+  const activities = folds.map(({ data, options }) =>
+    activityGrouping(data.interactions, options.activeShare ?? 0.05),
+  );
+  const inactiveNdcg = (at: number, lift: Lift) => {
+    const fold = folds[at]!;
+    const { users, relevant, options } = fold;
     const { lists } = auditLists(fold, { name: 'user-group', strength: 0.5, ...lift });
     const byUser = new Map<number, number>();
     users.forEach((user, n) => {
-      if (activity.groupOf[user] === 1)
+      if (activities[at]!.groupOf[user] === 1)
         byUser.set(user, ndcg.compute(lists[n]!, relevant.get(user)!, options.k));
     });
     return byUser;
   };
-  const unchanged = folds.map((fold) => inactiveNdcg(fold, { liftBy: 'calibration', lift: 0 }));
+  const unchanged = folds.map((_, at) => inactiveNdcg(at, { liftBy: 'calibration', lift: 0 }));
   return lifts.map((lift) => {
     const sums = new Map<number, { gain: number; folds: number }>();
-    folds.forEach((fold, at) => {
-      for (const [user, value] of inactiveNdcg(fold, lift)) {
+    folds.forEach((_, at) => {
+      for (const [user, value] of inactiveNdcg(at, lift)) {
         const entry = sums.get(user) ?? { gain: 0, folds: 0 };
         entry.gain += value - unchanged[at]!.get(user)!;
         entry.folds++;
@@ -82,16 +85,8 @@ export function liftGains(
     });
     const gains = Float64Array.from(sums.values(), (entry) => entry.gain / entry.folds);
     if (gains.length === 0) return { lift, users: 0, gain: 0, ci: [0, 0] as const };
-    const rng = createRng(1);
-    const means = new Float64Array(replicates);
-    for (let b = 0; b < replicates; b++) {
-      let sum = 0;
-      for (let n = 0; n < gains.length; n++) sum += gains[rng.int(gains.length)]!;
-      means[b] = sum / gains.length;
-    }
-    means.sort();
     const gain = gains.reduce((sum, value) => sum + value, 0) / gains.length;
-    return { lift, users: gains.length, gain, ci: [quantile(means, 0.025), quantile(means, 0.975)] as const };
+    return { lift, users: gains.length, gain, ci: bootstrapMean(gains, createRng(1), replicates) };
   });
 }
 
