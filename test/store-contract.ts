@@ -644,6 +644,25 @@ export function runStoreContract(
       });
     });
 
+    it('keeps one serving state per key, each save replacing the last', async () => {
+      expect(await store.loadServingState('fairness.amortized-exposure')).toBeUndefined();
+      const before = Date.now();
+      await store.saveServingState('fairness.amortized-exposure', {
+        offsets: [0.5, 0],
+        labels: ['a', '女装'],
+      });
+      await store.saveServingState('other', { n: 1 });
+      await store.saveServingState('fairness.amortized-exposure', {
+        offsets: [0.25, 0.125],
+        labels: ['a', '女装'],
+      });
+      const saved = await store.loadServingState('fairness.amortized-exposure');
+      expect(saved?.body).toEqual({ offsets: [0.25, 0.125], labels: ['a', '女装'] });
+      expect(saved!.updatedAt).toBeGreaterThanOrEqual(before);
+      expect(saved!.updatedAt).toBeLessThanOrEqual(Date.now());
+      expect((await store.loadServingState('other'))?.body).toEqual({ n: 1 });
+    });
+
     it('answers ping and closes', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -67,6 +67,12 @@ export const servingSchema = z
      * new event of theirs (each request checks; src/serve/user-history.ts). 0 reads it every time.
      */
     historyCacheSeconds: z.number().min(0).default(60),
+    /**
+     * How often the `amortized-exposure` controllers are saved to the store, in seconds (only when
+     * they learned something since), and once more at shutdown; the next start resumes from them.
+     * 0 keeps them in memory only: a restarted process starts cold.
+     */
+    exposureStateSeconds: z.number().min(0).default(60),
     /** Per-scenario business rules; unknown scenario names use `home`'s. */
     scenarios: z.record(z.string(), scenarioSchema).default({}),
   })

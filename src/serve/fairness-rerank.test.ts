@@ -3,6 +3,7 @@ import type { Item } from '../core/entities.js';
 import { fairnessPolicySchema } from '../core/fairness-config.js';
 import type { TrainedModel } from '../models/trained-model.js';
 import { catalogueOf } from './catalogue.js';
+import { ExposureControllers } from './exposure-controllers.js';
 import { advantagedThreshold, fairnessRerank } from './fairness-rerank.js';
 import type { ServedModel } from './model-holder.js';
 import type { Selected } from './ranking.js';
@@ -17,6 +18,8 @@ const items = new Map<string, Item>(
   ]),
 );
 const catalogue = catalogueOf(items);
+/** One process's controllers, shared by the tests below as requests to one server would. */
+const controllers = new ExposureControllers();
 
 /** Only what fairnessRerank reads of a served model: item ids, popularity, the item index. */
 function servedVersion(version: number, ids = itemIds, scoresNormalisedPerUser = false): ServedModel {
@@ -36,8 +39,9 @@ const policy = fairnessPolicySchema.parse({
   itemGrouping: 'category',
 });
 const shownOf = (served: ServedModel) =>
-  fairnessRerank(candidates, 10, policy, served, catalogue, new Map()).picked.filter((c) => c.index >= 20)
-    .length;
+  fairnessRerank(candidates, 10, policy, served, catalogue, new Map(), controllers).picked.filter(
+    (c) => c.index >= 20,
+  ).length;
 
 describe('the advantaged threshold of user-group', () => {
   it('is the served model’s top-5 % history size under "auto", the configured number otherwise', () => {
@@ -56,8 +60,10 @@ describe('the advantaged threshold of user-group', () => {
     const historyOf = (size: number) => new Map(itemIds.slice(0, size).map((id) => [id, 1]));
     const served = servedVersion(9);
     const rest = candidates.slice(30);
-    expect(fairnessRerank(rest, 5, policy, served, catalogue, historyOf(30)).moved.size).toBeGreaterThan(0);
-    expect(fairnessRerank(rest, 5, policy, served, catalogue, historyOf(29)).moved.size).toBe(0);
+    expect(
+      fairnessRerank(rest, 5, policy, served, catalogue, historyOf(30), controllers).moved.size,
+    ).toBeGreaterThan(0);
+    expect(fairnessRerank(rest, 5, policy, served, catalogue, historyOf(29), controllers).moved.size).toBe(0);
   });
 });
 
@@ -77,7 +83,15 @@ describe('amortized-exposure in serving', () => {
       score: 1 - Number(id.slice(1)) / 80,
       promoted: false,
     }));
-    const firstOnSecond = fairnessRerank(secondCandidates, 10, policy, second, catalogue, new Map());
+    const firstOnSecond = fairnessRerank(
+      secondCandidates,
+      10,
+      policy,
+      second,
+      catalogue,
+      new Map(),
+      controllers,
+    );
     const starvedShown = firstOnSecond.picked.filter(
       (c) => categoryOfItem(Number(reordered[c.index]!.slice(1))) === 'b',
     );
@@ -89,7 +103,7 @@ describe('amortized-exposure in serving', () => {
   // same candidates with scores 100 times flatter, as they are, and 100 times steeper.
   const flatStandardSteep = (served: ServedModel, servedPolicy = policy): number[] => {
     for (let request = 0; request < 300; request++)
-      fairnessRerank(candidates, 10, servedPolicy, served, catalogue, new Map());
+      fairnessRerank(candidates, 10, servedPolicy, served, catalogue, new Map(), controllers);
     return [0.01, 1, 100].map(
       (factor) =>
         fairnessRerank(
@@ -99,6 +113,7 @@ describe('amortized-exposure in serving', () => {
           served,
           catalogue,
           new Map(),
+          controllers,
         ).picked.filter((c) => c.index >= 20).length,
     );
   };
@@ -125,7 +140,15 @@ describe('amortized-exposure in serving', () => {
 
   it('a policy of another strength keeps its own controller, starting cold', () => {
     const other = fairnessPolicySchema.parse({ ...policy, strength: 0.8 });
-    const { picked } = fairnessRerank(candidates, 10, other, servedVersion(3), catalogue, new Map());
+    const { picked } = fairnessRerank(
+      candidates,
+      10,
+      other,
+      servedVersion(3),
+      catalogue,
+      new Map(),
+      controllers,
+    );
     expect(picked.map((c) => c.index)).toEqual(Array.from({ length: 10 }, (_, n) => n));
   });
 });

@@ -9,13 +9,10 @@ import {
   popularityGrouping,
   topLevelCategory,
 } from '../rank/fairness/item-groups.js';
-import {
-  ExposureController,
-  exposureFloors,
-  usesSharedRelevanceScale,
-} from '../rank/fairness/amortized-exposure.js';
+import { usesSharedRelevanceScale } from '../rank/fairness/amortized-exposure.js';
 import { rerank } from '../rank/fairness/rerank.js';
 import type { ServingCatalogue } from './catalogue.js';
+import type { ExposureControllers } from './exposure-controllers.js';
 import type { ServedModel } from './model-holder.js';
 import type { Selected } from './ranking.js';
 
@@ -46,46 +43,6 @@ function grouping(served: ServedModel, catalogue: ServingCatalogue, name: ItemGr
   return built;
 }
 
-/**
- * `amortized-exposure` controllers per served model, by item grouping and strength: each learns
- * from the lists this process serves under that policy.
- */
-const controllersOf = new WeakMap<TrainedModel, Map<string, ExposureController>>();
-
-/**
- * Per policy (grouping × strength) the live offsets, by group label, of the controller created
- * last. A new model version's controller starts from them, so a retrain does not reopen the
- * exposure gap for the few thousand requests a cold controller needs to settle (docs/fairness.md).
- * Matched by label because a new version's groups can differ: popular items change, categories come
- * and go. Bounded by the groupings × 101 rounded strengths.
- */
-const latestOffsets = new Map<string, { labels: readonly string[]; offsets: Float64Array }>();
-
-function controller(served: ServedModel, groups: ItemGrouping, strength: number): ExposureController {
-  let cache = controllersOf.get(served.trained);
-  if (!cache) controllersOf.set(served.trained, (cache = new Map()));
-  // Strengths to 0.01, so requests naming arbitrary strengths cannot grow the map without bound.
-  const rounded = Math.round(strength * 100) / 100;
-  const key = `${groups.name}|${rounded}`;
-  let found = cache.get(key);
-  if (!found) {
-    found = new ExposureController(exposureFloors(itemShares(groups), rounded));
-    const previous = latestOffsets.get(key);
-    if (previous) {
-      const at = new Map(previous.labels.map((label, group) => [label, group]));
-      found.warmStart(
-        groups.labels.map((label) => {
-          const group = at.get(label);
-          return group === undefined ? 0 : previous.offsets[group]!;
-        }),
-      );
-    }
-    cache.set(key, found);
-    latestOffsets.set(key, { labels: groups.labels, offsets: found.offsets });
-  }
-  return found;
-}
-
 /** Models trained before the threshold was recorded: the old fixed default. */
 const LEGACY_ACTIVE_MIN_INTERACTIONS = 50;
 
@@ -99,7 +56,8 @@ export function advantagedThreshold(policy: FairnessPolicy, served: ServedModel)
 /**
  * Applies a scenario's fairness policy to one request's candidates (best first): builds the facts
  * the re-ranker reads from the served model and catalogue, re-ranks, and keeps the first k. Returns
- * the item indices the re-ranker moved, which get a `fairness-boost` reason.
+ * the item indices the re-ranker moved, which get a `fairness-boost` reason. `amortized-exposure`
+ * reads and updates its policy's controller in `controllers`.
  */
 export function fairnessRerank(
   candidates: readonly Selected[],
@@ -108,6 +66,7 @@ export function fairnessRerank(
   served: ServedModel,
   catalogue: ServingCatalogue,
   history: ReadonlyMap<string, number>,
+  controllers: ExposureControllers,
 ): { picked: Selected[]; moved: Set<number> } {
   if (policy.reranker === 'none' || candidates.length === 0)
     return { picked: candidates.slice(0, k), moved: new Set() };
@@ -132,7 +91,9 @@ export function fairnessRerank(
   }
   if (total > 0) for (let c = 0; c < historyMix.length; c++) historyMix[c]! /= total;
   const amortized =
-    policy.reranker === 'amortized-exposure' ? controller(served, groups, policy.strength) : undefined;
+    policy.reranker === 'amortized-exposure'
+      ? controllers.controllerFor(served, groups, policy.strength)
+      : undefined;
   const scores = Float64Array.from(candidates, (candidate) => candidate.score);
   const { order, moved } = rerank(
     policy.reranker,

@@ -11,6 +11,7 @@ import { type Calibration, calibrated } from '../models/calibration.js';
 import type { UserHistory } from '../models/model.js';
 import { type ItemFilter, compileFilter, mergeFilters } from '../rank/filters.js';
 import type { ServingCatalogue } from './catalogue.js';
+import { ExposureControllers } from './exposure-controllers.js';
 import { fairnessRerank } from './fairness-rerank.js';
 import type { ModelHolder, ServedModel } from './model-holder.js';
 import { type Selected, select } from './ranking.js';
@@ -61,6 +62,8 @@ export interface SessionItem {
  */
 export class RecommendationService {
   private readonly scratch = new RequestScratch();
+  /** The `amortized-exposure` controllers of this process (saved and restored by the runtime). */
+  readonly exposure = new ExposureControllers();
 
   constructor(
     private readonly config: AisleConfig,
@@ -193,7 +196,15 @@ export class RecommendationService {
       k: Math.max(selection.k + CONTRAST_DEPTH, policy.reranker === 'none' ? 0 : policy.candidates),
     };
     const candidates = select(scores, pool, this.scratch.maskOf(n));
-    const fair = fairnessRerank(candidates, selection.k, policy, served, this.catalogue, activity.weights);
+    const fair = fairnessRerank(
+      candidates,
+      selection.k,
+      policy,
+      served,
+      this.catalogue,
+      activity.weights,
+      this.exposure,
+    );
     const picked = fair.picked;
     const lang = options.lang ?? 'zh';
     const context = this.reasonContext(served, activity);

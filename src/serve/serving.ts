@@ -2,6 +2,7 @@ import type { Aisle } from '../aisle.js';
 import { SERVING_MODEL_ARTIFACT, trainFromStore } from '../models/train.js';
 import { isSharedStore, trainInWorker } from './background-training.js';
 import { type ServingCatalogue, loadCatalogue } from './catalogue.js';
+import { EXPOSURE_STATE_KEY } from './exposure-controllers.js';
 import { ModelHolder } from './model-holder.js';
 import { RecommendationService } from './recommendation-service.js';
 import { ActivityReader } from './user-history.js';
@@ -36,6 +37,9 @@ export class ServingRuntime {
   readonly service: RecommendationService;
   private catalogueValue: ServingCatalogue;
   private retrainTimer: NodeJS.Timeout | undefined;
+  private exposureTimer: NodeJS.Timeout | undefined;
+  /** `service.exposure.listsObserved` at the last save (or restore): unchanged means nothing to save. */
+  private exposureSavedAt = 0;
   /** Ends the subscription to model versions announced by the store (multi-node, PostgreSQL). */
   private unsubscribeModels: (() => void) | undefined;
   private training: Promise<void> | undefined;
@@ -70,6 +74,13 @@ export class ServingRuntime {
     const runtime = new ServingRuntime(aisle, await loadCatalogue(aisle.store), log);
     await runtime.bootstrap();
     const serving = aisle.config.serving;
+    if (serving.exposureStateSeconds > 0) {
+      await runtime.restoreExposure();
+      runtime.exposureTimer = setInterval(() => {
+        void runtime.saveExposure();
+      }, serving.exposureStateSeconds * 1000);
+      runtime.exposureTimer.unref();
+    }
     runtime.models.start(serving.modelRefreshSeconds, (error) =>
       log.error('could not load the newest model version', error),
     );
@@ -125,7 +136,48 @@ export class ServingRuntime {
     this.unsubscribeModels?.();
     this.models.stop();
     if (this.retrainTimer) clearInterval(this.retrainTimer);
+    if (this.exposureTimer) {
+      clearInterval(this.exposureTimer);
+      await this.saveExposure();
+    }
     await this.training;
+  }
+
+  /**
+   * Saves the amortized-exposure controllers when they observed lists since the last save, so a
+   * restart resumes from what they learned rather than starting cold (docs/fairness.md). A failed
+   * save is logged; serving goes on and the next one tries again.
+   */
+  async saveExposure(): Promise<void> {
+    const { exposure } = this.service;
+    const observed = exposure.listsObserved;
+    if (observed === this.exposureSavedAt) return;
+    try {
+      await this.aisle.store.saveServingState(EXPOSURE_STATE_KEY, { ...exposure.snapshot() });
+      this.exposureSavedAt = observed;
+    } catch (error) {
+      this.log.error('could not save the amortized-exposure controllers; retrying at the next save', error);
+    }
+  }
+
+  /**
+   * Takes up the controllers an earlier process saved. A state that cannot be read (written by
+   * another Aisle version, edited by hand) is logged and ignored (this process saves its own over it); the
+   * controllers then start cold.
+   */
+  private async restoreExposure(): Promise<void> {
+    try {
+      const saved = await this.aisle.store.loadServingState(EXPOSURE_STATE_KEY);
+      if (!saved) return;
+      const restored = this.service.exposure.restore(saved.body);
+      const minutes = Math.max(0, Math.round((Date.now() - saved.updatedAt) / 60_000));
+      this.log.info(`amortized-exposure: resuming ${restored} controller(s) saved ${minutes} minute(s) ago`);
+    } catch (error) {
+      this.log.error(
+        `ignoring the saved amortized-exposure controllers (store key ${EXPOSURE_STATE_KEY}); they start cold`,
+        error,
+      );
+    }
   }
 
   /**

@@ -127,6 +127,11 @@ export interface ArtifactRecord {
 export type ArtifactInfo = Omit<ArtifactRecord, 'data'> & { bytes: number };
 
 /** A stored report (quality, fairness, evaluation): JSON with a kind and a time. */
+export interface ServingStateRecord {
+  body: Record<string, unknown>;
+  updatedAt: number;
+}
+
 export interface ReportRecord {
   id: number;
   kind: string;
@@ -387,4 +392,11 @@ export interface Store {
   /** The stored quality policy (JSON as saved), or undefined when the defaults apply. */
   loadQualityPolicy(): Promise<Record<string, unknown> | undefined>;
   saveQualityPolicy(policy: Record<string, unknown>): Promise<void>;
+  /**
+   * Small state a serving process keeps across restarts (the amortized-exposure controllers), by
+   * key: each save replaces the body; with several processes the last save wins.
+   */
+  saveServingState(key: string, body: Record<string, unknown>): Promise<void>;
+  /** The body last saved under `key`, with when; undefined when none was. */
+  loadServingState(key: string): Promise<ServingStateRecord | undefined>;
 }

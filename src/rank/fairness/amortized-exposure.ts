@@ -73,6 +73,12 @@ export function exposureFloors(target: Float64Array, strength: number): Float64A
   return Float64Array.from(target, (share) => clamped * share);
 }
 
+/** The sum and count of candidate score spans behind a controller's relevance scale. */
+export interface RelevanceScaleState {
+  spanSum: number;
+  spans: number;
+}
+
 /**
  * Keeps every item group's share of the position-discounted exposure of the lists served at or
  * above a floor, over the traffic. It is online dual ascent on
@@ -90,6 +96,7 @@ export class ExposureController {
   private readonly shares: Float64Array;
   private spanSum = 0;
   private spans = 0;
+  private lists = 0;
 
   /**
    * @param floors per group its floor share (see {@link exposureFloors}); their sum must be ≤ 1.
@@ -105,12 +112,30 @@ export class ExposureController {
   }
 
   /**
-   * Starts from offsets learned elsewhere (a controller of the previous model version): each value
-   * is clamped to ≥ 0, as dual ascent keeps them; a shorter array leaves the other groups at 0.
+   * Starts from offsets learned elsewhere (a controller of the previous model version, or one saved
+   * before a restart): each value is clamped to ≥ 0, as dual ascent keeps them (a non-finite one
+   * counts as 0); a shorter array leaves the other groups at 0. With `scale`, the relevance scale's
+   * running mean continues from it too: only right for the same model's scores, as after a restart.
    */
-  warmStart(initial: ArrayLike<number>): void {
-    for (let group = 0; group < Math.min(initial.length, this.offsets.length); group++)
-      this.offsets[group] = Math.max(0, initial[group]!);
+  warmStart(initial: ArrayLike<number>, scale?: RelevanceScaleState): void {
+    for (let group = 0; group < Math.min(initial.length, this.offsets.length); group++) {
+      const offset = initial[group]!;
+      this.offsets[group] = Number.isFinite(offset) ? Math.max(0, offset) : 0;
+    }
+    if (scale && scale.spans > 0 && Number.isFinite(scale.spanSum) && scale.spanSum >= 0) {
+      this.spanSum = scale.spanSum;
+      this.spans = scale.spans;
+    }
+  }
+
+  /** The running mean behind {@link relevanceScale}, to carry it over a restart. */
+  get scaleState(): RelevanceScaleState {
+    return { spanSum: this.spanSum, spans: this.spans };
+  }
+
+  /** Lists observed since this controller was created. */
+  get listsObserved(): number {
+    return this.lists;
   }
 
   /**
@@ -128,6 +153,7 @@ export class ExposureController {
    * the scores of all its candidates (for {@link relevanceScale}).
    */
   observe(groupsShown: ArrayLike<number>, candidateScores?: Float32Array | Float64Array): void {
+    this.lists++;
     if (candidateScores && candidateScores.length > 0) {
       const { min, max } = scoreRange(candidateScores);
       if (Number.isFinite(max - min)) {

@@ -99,6 +99,7 @@ async function seedShop(store: Store): Promise<void> {
   ]);
   await store.finishQualityRun(run, { flags: 1 });
   await store.saveQualityPolicy({ detectors: { bot: { action: 'flag' } } });
+  await store.saveServingState('fairness.amortized-exposure', { format: 1, controllers: [] });
 }
 
 /** Everything a store answers about the seeded shop, through the Store interface. */
@@ -125,6 +126,7 @@ async function snapshot(store: Store) {
     runs: await store.listQualityRuns(),
     flags: await store.listQualityFlags(),
     policy: await store.loadQualityPolicy(),
+    servingState: await store.loadServingState('fairness.amortized-exposure'),
   };
 }
 
@@ -154,6 +156,7 @@ describe.skipIf(skipped)('aisle migrate: SQLite → PostgreSQL', () => {
       quality_flags: 1,
       quality_flag_events: 1,
       quality_policy: 1,
+      serving_state: 1,
     });
 
     const postgres = await openPostgresStore(url);

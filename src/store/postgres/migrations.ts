@@ -174,6 +174,17 @@ export const postgresMigrations: readonly { version: number; description: string
       );
     `,
   },
+  {
+    version: 3,
+    description: 'serving state kept across restarts (amortized-exposure controllers)',
+    sql: `
+      CREATE TABLE serving_state (
+        key TEXT COLLATE "C" PRIMARY KEY,
+        body TEXT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The per-user history index; bulk loads drop it and build it once at the end. */

@@ -42,6 +42,7 @@ import type {
   QuarantineUpdate,
   QueryRecord,
   ReportRecord,
+  ServingStateRecord,
   ScanEventsOptions,
   ScanTrainingEventsOptions,
   Store,
@@ -683,6 +684,25 @@ export class PostgresStore implements Store {
 
   async saveQualityPolicy(policy: Record<string, unknown>): Promise<void> {
     return this.quality.savePolicy(policy);
+  }
+
+  async saveServingState(key: string, body: Record<string, unknown>): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO serving_state (key, body, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+      [key, JSON.stringify(body), Date.now()],
+    );
+  }
+
+  async loadServingState(key: string): Promise<ServingStateRecord | undefined> {
+    const result = await this.pool.query<{ body: string; updated_at: string }>(
+      'SELECT body, updated_at FROM serving_state WHERE key = $1',
+      [key],
+    );
+    const row = result.rows[0];
+    return (
+      row && { body: JSON.parse(row.body) as Record<string, unknown>, updatedAt: Number(row.updated_at) }
+    );
   }
 
   private async maxSeq(): Promise<number> {

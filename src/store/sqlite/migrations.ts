@@ -175,6 +175,17 @@ export const sqliteMigrations: readonly { version: number; description: string; 
       );
     `,
   },
+  {
+    version: 3,
+    description: 'serving state kept across restarts (amortized-exposure controllers)',
+    sql: `
+      CREATE TABLE serving_state (
+        key TEXT PRIMARY KEY,
+        body TEXT NOT NULL,               -- JSON
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

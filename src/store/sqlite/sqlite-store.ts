@@ -44,6 +44,7 @@ import type {
   QualityRun,
   QueryRecord,
   ReportRecord,
+  ServingStateRecord,
   ScanEventsOptions,
   ScanTrainingEventsOptions,
   Store,
@@ -682,6 +683,21 @@ export class SqliteStore implements Store {
 
   async saveQualityPolicy(policy: Record<string, unknown>): Promise<void> {
     this.quality.savePolicy(policy);
+  }
+
+  async saveServingState(key: string, body: Record<string, unknown>): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO serving_state (key, body, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+      )
+      .run(key, JSON.stringify(body), Date.now());
+  }
+
+  async loadServingState(key: string): Promise<ServingStateRecord | undefined> {
+    const row = this.db.prepare('SELECT body, updated_at FROM serving_state WHERE key = ?').get(key) as
+      { body: string; updated_at: number } | undefined;
+    return row && { body: JSON.parse(row.body) as Record<string, unknown>, updatedAt: row.updated_at };
   }
 
   private selectByIds<Row>(table: string, key: string, ids: readonly string[]): Row[] {

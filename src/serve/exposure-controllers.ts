@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { TrainedModel } from '../models/trained-model.js';
+import { ExposureController, exposureFloors } from '../rank/fairness/amortized-exposure.js';
+import { type ItemGrouping, itemShares } from '../rank/fairness/item-groups.js';
+import type { ServedModel } from './model-holder.js';
+
+/** The store key under which a serving process keeps its controllers across restarts. */
+export const EXPOSURE_STATE_KEY = 'fairness.amortized-exposure';
+
+const controllerStateSchema = z
+  .object({
+    /** `<item grouping>|<strength to 0.01>`, as the controllers are keyed. */
+    policy: z.string().min(1),
+    /** The served model version whose lists the controller learned from last. */
+    modelVersion: z.number().int().min(0),
+    labels: z.array(z.string()),
+    offsets: z.array(z.number().finite().min(0)),
+    relevanceSpanSum: z.number().finite().min(0),
+    relevanceSpans: z.number().int().min(0),
+    /** Lists the policy's controllers have learned from, over every model version and restart. */
+    listsObserved: z.number().int().min(0),
+  })
+  .strict()
+  .refine((state) => state.labels.length === state.offsets.length, {
+    message: 'labels and offsets differ in length',
+  });
+
+export const exposureStateSchema = z
+  .object({
+    format: z.literal(1),
+    savedAt: z.number().int().min(0),
+    controllers: z.array(controllerStateSchema),
+  })
+  .strict();
+
+export type ExposureState = z.output<typeof exposureStateSchema>;
+
+/** What one policy's latest controller carries to the next model version or the next process. */
+interface Latest {
+  labels: readonly string[];
+  modelVersion: number;
+  controller: ExposureController;
+  /** Lists its predecessors (earlier versions, earlier processes) had observed. */
+  listsBefore: number;
+}
+
+/**
+ * The `amortized-exposure` controllers of one serving process: per served model, one per item
+ * grouping and strength, each learning from the lists served under that policy.
+ *
+ * A new model version's controller starts from the offsets the policy's previous controller had
+ * learned, so a retrain does not reopen the exposure gap for the few thousand requests a cold
+ * controller needs to settle (docs/fairness.md). Matched by group label, because a new version's
+ * groups can differ: popular items change, categories come and go. The same hand-over works across
+ * a restart through {@link snapshot} and {@link restore}; for the same model version the relevance
+ * scale carries over too (another model's scores can differ in scale, so it is relearned).
+ */
+export class ExposureControllers {
+  private readonly byModel = new WeakMap<TrainedModel, Map<string, ExposureController>>();
+  /** Per policy key; bounded by the groupings × 101 rounded strengths. */
+  private readonly latest = new Map<string, Latest>();
+
+  controllerFor(served: ServedModel, groups: ItemGrouping, strength: number): ExposureController {
+    let cache = this.byModel.get(served.trained);
+    if (!cache) this.byModel.set(served.trained, (cache = new Map()));
+    // Strengths to 0.01, so requests naming arbitrary strengths cannot grow the map without bound.
+    const rounded = Math.round(strength * 100) / 100;
+    const key = `${groups.name}|${rounded}`;
+    let found = cache.get(key);
+    if (found) return found;
+    found = new ExposureController(exposureFloors(itemShares(groups), rounded));
+    const previous = this.latest.get(key);
+    if (previous) {
+      const at = new Map(previous.labels.map((label, group) => [label, group]));
+      found.warmStart(
+        groups.labels.map((label) => {
+          const group = at.get(label);
+          return group === undefined ? 0 : previous.controller.offsets[group]!;
+        }),
+        previous.modelVersion === served.version ? previous.controller.scaleState : undefined,
+      );
+    }
+    cache.set(key, found);
+    this.latest.set(key, {
+      labels: groups.labels,
+      modelVersion: served.version,
+      controller: found,
+      listsBefore: previous ? previous.listsBefore + previous.controller.listsObserved : 0,
+    });
+    return found;
+  }
+
+  /** Lists observed by the live controllers since they were created: grows with every list served. */
+  get listsObserved(): number {
+    let total = 0;
+    for (const { controller } of this.latest.values()) total += controller.listsObserved;
+    return total;
+  }
+
+  /** Every policy's latest controller as plain data, for the store. */
+  snapshot(now = Date.now()): ExposureState {
+    return {
+      format: 1,
+      savedAt: now,
+      controllers: [...this.latest].map(([policy, latest]) => {
+        const { spanSum, spans } = latest.controller.scaleState;
+        return {
+          policy,
+          modelVersion: latest.modelVersion,
+          labels: [...latest.labels],
+          offsets: Array.from(latest.controller.offsets),
+          relevanceSpanSum: spanSum,
+          relevanceSpans: spans,
+          listsObserved: latest.listsBefore + latest.controller.listsObserved,
+        };
+      }),
+    };
+  }
+
+  /**
+   * Takes up a {@link snapshot} saved by an earlier process: each policy's next controller starts
+   * from it. A policy that already has a controller in this process keeps its own. Throws a
+   * `ZodError` on a body that is not a snapshot (nothing is taken up then). Returns how many
+   * policies were taken up.
+   */
+  restore(body: unknown): number {
+    const state = exposureStateSchema.parse(body);
+    let restored = 0;
+    for (const saved of state.controllers) {
+      if (this.latest.has(saved.policy)) continue;
+      // Only a source of offsets and scale for the next controller: it never serves, so no floors.
+      const controller = new ExposureController(new Float64Array(saved.labels.length));
+      controller.warmStart(saved.offsets, {
+        spanSum: saved.relevanceSpanSum,
+        spans: saved.relevanceSpans,
+      });
+      this.latest.set(saved.policy, {
+        labels: saved.labels,
+        modelVersion: saved.modelVersion,
+        controller,
+        listsBefore: saved.listsObserved,
+      });
+      restored++;
+    }
+    return restored;
+  }
+}
