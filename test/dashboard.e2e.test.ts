@@ -268,6 +268,18 @@ describe('dashboard in Chromium', () => {
     );
     await screenshot(page, 'models');
 
+    // Some home-feed traffic under amortized-exposure, for the page's live exposure section.
+    const shopper = (
+      (await (await fetch(`${openBase}/stats/activity?topUsers=1`)).json()) as {
+        topUsers: { userId: string }[];
+      }
+    ).topUsers[0]!.userId;
+    for (let request = 0; request < 20; request++) {
+      const response = await fetch(
+        `${openBase}/recommend/${shopper}?k=10&fairness=amortized-exposure&fairnessGrouping=category&fairnessStrength=0.8`,
+      );
+      expect(response.status).toBe(200);
+    }
     await page.locator('[data-nav=fairness]').click();
     // The stored audit: accuracy per user group (with the gap's confidence interval) and exposure.
     await page.locator('main section.panel h2', { hasText: '各群体准确率' }).waitFor();
@@ -280,6 +292,14 @@ describe('dashboard in Chromium', () => {
     // Each small item grouping (popularity, new) also gets its groups' share of every prefix.
     await expect(
       page.locator('main figure.chart[aria-label*="各前缀中的群体占比"]').count(),
+    ).resolves.toBeGreaterThan(0);
+    // The live exposure of this server process: model order against served, per category.
+    await page.locator('main section.panel h2', { hasText: '实时曝光（本服务进程）' }).waitFor();
+    await page
+      .locator('main table caption', { hasText: /category\|0\.8 · 模型版本 \d+ · 20 次推荐 · 基尼系数/ })
+      .waitFor();
+    await expect(
+      page.locator('main figure.chart[aria-label*="category|0.8 · 模型版本"]').count(),
     ).resolves.toBeGreaterThan(0);
     await screenshot(page, 'fairness');
 

@@ -4,14 +4,19 @@ import { type Aisle, openAisle } from '../src/aisle.js';
 import { configSchema } from '../src/core/config.js';
 import { seedDemo } from '../src/ingest/demo/seed-demo.js';
 import { trainFromStore } from '../src/models/train.js';
-import { EXPOSURE_STATE_KEY, exposureStateSchema } from '../src/serve/exposure-controllers.js';
+import {
+  EXPOSURE_STATE_KEY,
+  type LiveExposure,
+  exposureStateSchema,
+} from '../src/serve/exposure-controllers.js';
 import { ServingRuntime } from '../src/serve/serving.js';
 import { startServer } from '../src/server/app.js';
 import { tempDir } from './support/temp.js';
 
 /**
  * The amortized-exposure controllers across a restart, through real HTTP against a real SQLite
- * file and a trained model: what one server learned is saved at shutdown and taken up by the next.
+ * file and a trained model: what one server learned is shown live (GET /fairness/live), saved at
+ * shutdown and taken up by the next.
  */
 const temp = tempDir('aisle-exposure-restart-');
 const database = join(temp.dir, 'shop.db');
@@ -43,7 +48,7 @@ function configWith(exposureStateSeconds?: number) {
 /** Starts a server on the shop, runs `body` against it, and closes it (which saves the controllers). */
 async function withServer<T>(
   config: ReturnType<typeof configWith>,
-  body: (get: () => Promise<string[]>) => Promise<T>,
+  body: (get: () => Promise<string[]>, base: string) => Promise<T>,
 ): Promise<T> {
   const engine = await openAisle(config);
   const app = await startServer(engine);
@@ -54,7 +59,7 @@ async function withServer<T>(
       expect(response.status).toBe(200);
       const { items } = (await response.json()) as { items: Listed[] };
       return items.map((entry) => entry.itemId);
-    });
+    }, base);
   } finally {
     await app.close();
     await engine.close();
@@ -84,13 +89,22 @@ describe('amortized-exposure across a restart', () => {
 
   it('a server saves its controllers at shutdown, and the next one resumes where they were', async () => {
     // First server: a cold controller leaves the model's order until the traffic has starved a group.
-    await withServer(configWith(), async (get) => {
+    await withServer(configWith(), async (get, base) => {
       plain = await get();
       servedBefore = 1;
       let brought: string[] = [];
       for (; servedBefore < 80 && brought.length === 0; servedBefore++)
         brought = (await get()).filter((id) => !plain.includes(id));
       expect(brought.length).toBeGreaterThan(0);
+      // GET /fairness/live shows what the policy did to these lists' exposure by category.
+      const live = (await (await fetch(`${base}/fairness/live`)).json()) as { policies: LiveExposure[] };
+      expect(live.policies).toHaveLength(1);
+      const [policy] = live.policies;
+      expect(policy).toMatchObject({ policy: 'category|1', lists: servedBefore, modelVersion: 1 });
+      expect(policy!.gini.served).toBeLessThan(policy!.gini.model);
+      const starved = policy!.groups.filter((group) => group.offset > 0);
+      expect(starved.length).toBeGreaterThan(0);
+      for (const group of starved) expect(group.servedShare).toBeGreaterThanOrEqual(group.modelShare);
     });
     const store = await openAisle(configWith());
     const saved = await store.store.loadServingState(EXPOSURE_STATE_KEY);

@@ -19,14 +19,19 @@ const reordered = labelGrouping('category', ['b', 'b', 'a', 'a']);
 function trafficOn(controllers: ExposureControllers, served: ServedModel, lists: number): void {
   const controller = controllers.controllerFor(served, categories, 0.8);
   for (let list = 0; list < lists; list++)
-    controller.observe(Int32Array.of(0, 0), Float64Array.of(1 + list / lists, 0.5, 0.2, 0.1));
+    controllers.observe(
+      controller,
+      Int32Array.of(0, 0),
+      Int32Array.of(0, 0),
+      Float64Array.of(1 + list / lists, 0.5, 0.2, 0.1),
+    );
 }
 
 /** Through JSON, as the store keeps it. */
 const stored = (controllers: ExposureControllers): unknown =>
   JSON.parse(JSON.stringify(controllers.snapshot(1_000)));
 
-describe('amortized-exposure controllers across a restart', () => {
+describe('the amortized-exposure controllers of a serving process', () => {
   it('a restored policy’s next controller has the saved offsets, and for the same model its scale', () => {
     const before = new ExposureControllers();
     const served = servedVersion(3);
@@ -94,5 +99,36 @@ describe('amortized-exposure controllers across a restart', () => {
       expect(() => controllers.restore(body)).toThrow();
       expect(controllers.snapshot().controllers).toEqual([]);
     }
+  });
+
+  it('reports the policies serving in this process with their floors and recent exposure, not restored ones', () => {
+    const controllers = new ExposureControllers();
+    const served = servedVersion(5);
+    const controller = controllers.controllerFor(served, categories, 0.8);
+    // The model would show only "a"; the list served shows one "b" in second place.
+    for (let list = 0; list < 10; list++)
+      controllers.observe(controller, Int32Array.of(0, 1), Int32Array.of(0, 0), Float64Array.of(1, 0.5, 0.2));
+    const restored = new ExposureControllers();
+    restored.restore(stored(controllers));
+    expect(restored.live()).toEqual([]);
+
+    const [live] = controllers.live();
+    const second = 1 / Math.log2(3);
+    expect(live).toMatchObject({
+      policy: 'category|0.8',
+      itemGrouping: 'category',
+      strength: 0.8,
+      modelVersion: 5,
+      lists: 10,
+      listsTotal: 10,
+      relevanceScale: expect.closeTo(0.8, 12),
+    });
+    expect(live!.groups.map((group) => group.group)).toEqual(['a', 'b']);
+    expect(live!.groups[1]).toMatchObject({ itemShare: 0.5, floor: 0.4, modelShare: 0 });
+    expect(live!.groups[1]!.servedShare).toBeCloseTo(second / (1 + second), 12);
+    expect(live!.groups[1]!.offset).toBe(controller.offsets[1]);
+    // Two equal-sized groups: all exposure on one is Gini 0.5; the served lists are more even.
+    expect(live!.gini.model).toBeCloseTo(0.5, 12);
+    expect(live!.gini.served).toBeCloseTo((0.5 * (1 - second)) / (1 + second), 12);
   });
 });

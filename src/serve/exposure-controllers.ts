@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { TrainedModel } from '../models/trained-model.js';
+import { giniOf } from '../eval/metrics/gini.js';
 import { ExposureController, exposureFloors } from '../rank/fairness/amortized-exposure.js';
+import { ExposureMonitor, RECENT_LISTS } from '../rank/fairness/exposure-monitor.js';
 import { type ItemGrouping, itemShares } from '../rank/fairness/item-groups.js';
 import type { ServedModel } from './model-holder.js';
 
@@ -42,6 +44,44 @@ interface Latest {
   controller: ExposureController;
   /** Lists its predecessors (earlier versions, earlier processes) had observed. */
   listsBefore: number;
+  /** Set for a controller serving in this process; absent for one taken up from a saved state. */
+  live?: { grouping: string; strength: number; itemShares: Float64Array; monitor: ExposureMonitor };
+}
+
+/** One group of a policy's live exposure: its floor and offset, and its recent exposure shares. */
+export interface LiveExposureGroup {
+  group: string;
+  /** The group's share of the items (the audit's `items` target). */
+  itemShare: number;
+  /** The controller's floor: strength × itemShare. */
+  floor: number;
+  offset: number;
+  /** Share of the position-discounted exposure in the lists the model alone would have served. */
+  modelShare: number;
+  /** The same in the lists served, after re-ranking. */
+  servedShare: number;
+}
+
+/** A policy's controller in this process, with the exposure it is holding over recent traffic. */
+export interface LiveExposure {
+  policy: string;
+  itemGrouping: string;
+  strength: number;
+  modelVersion: number;
+  /** Lists this controller has served (this process, this model version). */
+  lists: number;
+  /** Lists the policy learned from over every model version and restart. */
+  listsTotal: number;
+  /** Score units per unit of relevance (0 before the first list). */
+  relevanceScale: number;
+  /** The shares are weighted over about this many recent lists. */
+  recentLists: number;
+  /**
+   * Gini of the groups' exposure per item (as the audit's), over the recent lists: what the model
+   * alone would have given and what was served.
+   */
+  gini: { model: number; served: number };
+  groups: LiveExposureGroup[];
 }
 
 /**
@@ -59,6 +99,7 @@ export class ExposureControllers {
   private readonly byModel = new WeakMap<TrainedModel, Map<string, ExposureController>>();
   /** Per policy key; bounded by the groupings × 101 rounded strengths. */
   private readonly latest = new Map<string, Latest>();
+  private readonly monitors = new WeakMap<ExposureController, ExposureMonitor>();
 
   controllerFor(served: ServedModel, groups: ItemGrouping, strength: number): ExposureController {
     let cache = this.byModel.get(served.trained);
@@ -81,13 +122,69 @@ export class ExposureControllers {
       );
     }
     cache.set(key, found);
+    const monitor = new ExposureMonitor(groups.labels.length);
+    this.monitors.set(found, monitor);
     this.latest.set(key, {
       labels: groups.labels,
       modelVersion: served.version,
       controller: found,
       listsBefore: previous ? previous.listsBefore + previous.controller.listsObserved : 0,
+      live: { grouping: groups.name, strength: rounded, itemShares: itemShares(groups), monitor },
     });
     return found;
+  }
+
+  /**
+   * Records one served list with a controller from {@link controllerFor}: the controller learns
+   * from it, and its monitor keeps the recent exposure of the list served (`shownGroups`) and of
+   * the model's own top k (`modelGroups`), item groups best first. `candidateScores` set the scale.
+   */
+  observe(
+    controller: ExposureController,
+    shownGroups: ArrayLike<number>,
+    modelGroups: ArrayLike<number>,
+    candidateScores: Float32Array | Float64Array,
+  ): void {
+    controller.observe(shownGroups, candidateScores);
+    this.monitors.get(controller)?.record(shownGroups, modelGroups);
+  }
+
+  /** Every policy serving in this process: its controller's state and recent exposure by group. */
+  live(): LiveExposure[] {
+    const policies: LiveExposure[] = [];
+    for (const [policy, latest] of this.latest) {
+      if (!latest.live) continue;
+      const { grouping, strength, itemShares: items, monitor } = latest.live;
+      const { served, model } = monitor.shares();
+      // Exposure per item, up to a constant: the audit's Gini over groups with items.
+      const perItem = (shares: Float64Array) =>
+        Float64Array.from(
+          latest.labels.flatMap((_, group) => (items[group]! > 0 ? [shares[group]! / items[group]!] : [])),
+        );
+      policies.push({
+        policy,
+        itemGrouping: grouping,
+        strength,
+        modelVersion: latest.modelVersion,
+        lists: latest.controller.listsObserved,
+        listsTotal: latest.listsBefore + latest.controller.listsObserved,
+        relevanceScale: latest.controller.relevanceScale,
+        recentLists: RECENT_LISTS,
+        gini: {
+          model: monitor.listsRecorded > 0 ? giniOf(perItem(model)) : 0,
+          served: monitor.listsRecorded > 0 ? giniOf(perItem(served)) : 0,
+        },
+        groups: latest.labels.map((label, group) => ({
+          group: label,
+          itemShare: items[group]!,
+          floor: strength * items[group]!,
+          offset: latest.controller.offsets[group]!,
+          modelShare: model[group]!,
+          servedShare: served[group]!,
+        })),
+      });
+    }
+    return policies;
   }
 
   /** Lists observed by the live controllers since they were created: grows with every list served. */

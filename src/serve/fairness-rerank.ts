@@ -129,9 +129,12 @@ export function fairnessRerank(
     },
   );
   const picked = Array.from(order.subarray(0, Math.min(k, order.length)), (at) => candidates[at]!);
-  amortized?.observe(
-    Int32Array.from(picked, (candidate) => groups.groupOf[candidate.index]!),
-    scores,
-  );
+  if (amortized)
+    controllers.observe(
+      amortized,
+      Int32Array.from(picked, (candidate) => groups.groupOf[candidate.index]!),
+      Int32Array.from(candidates.slice(0, k), (candidate) => groups.groupOf[candidate.index]!),
+      scores,
+    );
   return { picked, moved: new Set(picked.filter((_, at) => moved[order[at]!] === 1).map((c) => c.index)) };
 }

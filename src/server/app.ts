@@ -93,7 +93,7 @@ export function createServer(aisle: Aisle, options: ServerOptions = {}): Fastify
     });
     registerQuarantineRoutes(api, aisle, async (kind) => serving?.dataChanged(kind));
     registerQualityRoutes(api, aisle);
-    registerFairnessRoutes(api, aisle);
+    registerFairnessRoutes(api, aisle, serving);
     registerSearchRoutes(api, aisle);
     if (serving) registerRecommendRoutes(api, aisle, serving);
     registerDashboardRoutes(api, aisle);

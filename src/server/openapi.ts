@@ -320,6 +320,21 @@ export function buildOpenApiDocument(aisle: Aisle): JsonSchema {
           },
         },
       },
+      '/fairness/live': {
+        get: {
+          operationId: 'fairnessLive',
+          summary:
+            'The amortized-exposure policies this server process serves: per item group its floor, offset and recent exposure share, served and as the model alone ranks (admin)',
+          tags: ['fairness'],
+          'x-aisle-scope': 'admin',
+          responses: {
+            '200': {
+              description:
+                '`{worker, pid, policies: [{policy, itemGrouping, strength, modelVersion, lists, listsTotal, relevanceScale, recentLists, gini: {model, served}, groups: [{group, itemShare, floor, offset, modelShare, servedShare}]}]}`',
+            },
+          },
+        },
+      },
       ...searchOpenApiPaths(),
       ...recommendOpenApiPaths(),
       ...quarantineOpenApiPaths(),

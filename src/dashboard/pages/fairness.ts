@@ -1,7 +1,8 @@
 /**
  * Fairness: accuracy per user group with confidence intervals, exposure per item group, the
  * fairness-vs-accuracy curves and the active policies, from GET /fairness/report. The report's
- * parts are drawn by their shape, so a part the audit did not produce is simply left out.
+ * parts are drawn by their shape, so a part the audit did not produce is simply left out. Below it,
+ * the exposure the amortized-exposure policies hold on live traffic (GET /fairness/live).
  */
 import { ApiError, getJson } from '../api.js';
 import { chart } from '../charts.js';
@@ -210,9 +211,84 @@ async function reportView(): Promise<Node[]> {
   return nodes;
 }
 
-/** Draws `#/fairness`. */
+interface LivePolicy {
+  policy: string;
+  modelVersion: number;
+  lists: number;
+  gini: { model: number; served: number };
+  groups: {
+    group: string;
+    floor: number;
+    offset: number;
+    modelShare: number;
+    servedShare: number;
+  }[];
+}
+
+/** One amortized-exposure policy on live traffic: each group's floor against its recent exposure. */
+function livePolicy(live: LivePolicy): Node[] {
+  const groups = live.groups.slice(0, 30);
+  const labels = groups.map((group) => group.group);
+  const caption = t('liveCaption', {
+    policy: live.policy,
+    version: live.modelVersion,
+    lists: live.lists,
+    model: live.gini.model.toFixed(3),
+    served: live.gini.served.toFixed(3),
+  });
+  const round = (value: number) => +value.toFixed(4);
+  return [
+    chart(`${t('liveExposure')} · ${caption}`, {
+      title: { text: caption, textStyle: { fontSize: 12 } },
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, right: 0 },
+      grid: { left: 48, right: 16, top: 40, bottom: 60 },
+      xAxis: { type: 'category', data: labels, axisLabel: { rotate: 30 } },
+      yAxis: { type: 'value' },
+      series: [
+        { type: 'bar', name: t('liveModel'), data: groups.map((group) => round(group.modelShare)) },
+        { type: 'bar', name: t('liveServed'), data: groups.map((group) => round(group.servedShare)) },
+        { type: 'line', name: t('liveFloor'), data: groups.map((group) => round(group.floor)) },
+      ],
+    }),
+    table(
+      caption,
+      [t('group'), t('liveFloor'), t('liveModel'), t('liveServed'), t('liveOffset')],
+      groups.map((group) => [
+        group.group,
+        group.floor.toFixed(4),
+        group.modelShare.toFixed(4),
+        group.servedShare.toFixed(4),
+        group.offset.toFixed(4),
+      ]),
+    ),
+  ];
+}
+
+/** The amortized-exposure policies of the server process that answered (GET /fairness/live). */
+async function liveView(): Promise<Node[]> {
+  let live: { policies: LivePolicy[] };
+  try {
+    live = await getJson<{ policies: LivePolicy[] }>('/fairness/live');
+  } catch (error) {
+    // A server without recommendations (no serving runtime) has no live exposure to show.
+    if (error instanceof ApiError && error.status === 404) return [];
+    throw error;
+  }
+  return [
+    section(
+      t('liveExposure'),
+      ...(live.policies.length === 0
+        ? [h('p', { class: 'muted', 'data-testid': 'no-live-exposure' }, t('liveNone'))]
+        : live.policies.flatMap(livePolicy)),
+    ),
+  ];
+}
+
+/** Draws `#/fairness`: the stored audit, then the live exposure of this server process. */
 export async function renderFairness(main: HTMLElement): Promise<void> {
   const content = h('div');
-  replace(main, h('h1', {}, t('fairnessTitle')), content);
-  await load(content, reportView);
+  const live = h('div');
+  replace(main, h('h1', {}, t('fairnessTitle')), content, live);
+  await Promise.all([load(content, reportView), load(live, liveView)]);
 }
