@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Aisle, openAisle } from '../src/aisle.js';
 import { configSchema } from '../src/core/config.js';
-import { seedDemo } from '../src/ingest/demo/seed-demo.js';
-import { trainFromStore } from '../src/models/train.js';
+import { seedServingShop } from './support/serving-shop.js';
 import {
   EXPOSURE_STATE_KEY,
   type LiveExposure,
@@ -68,17 +67,7 @@ async function withServer<T>(
 
 beforeAll(async () => {
   aisle = await openAisle(configWith());
-  await seedDemo(aisle.importContext(), {
-    items: 300,
-    users: 120,
-    sessionsPerUser: 6,
-    anchor: Date.UTC(2026, 10, 1),
-  });
-  await trainFromStore(aisle.store, aisle.config, { model: 'ease', seed: 1 });
-  for await (const page of aisle.store.scanEvents({ batchSize: 5000 })) {
-    user = page.find((event) => event.type === 'purchase')?.userId ?? '';
-    if (user) break;
-  }
+  ({ userWithHistory: user } = await seedServingShop(aisle));
   await aisle.close();
 });
 afterAll(() => temp.cleanup());

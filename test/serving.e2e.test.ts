@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Aisle, openAisle } from '../src/aisle.js';
 import { configSchema } from '../src/core/config.js';
 import type { Item } from '../src/core/entities.js';
-import { seedDemo } from '../src/ingest/demo/seed-demo.js';
-import { trainFromStore } from '../src/models/train.js';
+import { seedServingShop } from './support/serving-shop.js';
 import { startServer } from '../src/server/app.js';
 import { tempDir } from './support/temp.js';
 
@@ -64,20 +63,9 @@ beforeAll(async () => {
       },
     }),
   );
-  await seedDemo(aisle.importContext(), {
-    items: 300,
-    users: 120,
-    sessionsPerUser: 6,
-    anchor: Date.UTC(2026, 10, 1),
-  });
-  await trainFromStore(aisle.store, aisle.config, { model: 'ease', seed: 1 });
+  ({ userWithHistory } = await seedServingShop(aisle));
   items = new Map();
   for await (const page of aisle.store.scanItems()) for (const item of page) items.set(item.id, item);
-  userWithHistory = '';
-  for await (const page of aisle.store.scanEvents({ batchSize: 5000 })) {
-    userWithHistory = page.find((event) => event.type === 'purchase')?.userId ?? '';
-    if (userWithHistory) break;
-  }
   app = await startServer(aisle);
   base = await app.listen({ host: '127.0.0.1', port: 0 });
 });

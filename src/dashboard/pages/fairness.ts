@@ -66,6 +66,24 @@ function groupAccuracy(name: string, audit: Json): Node[] {
   ];
 }
 
+/** Item groups side by side, one bar (or line) per series, titled by `caption`. */
+function groupChart(
+  label: string,
+  caption: string,
+  groups: string[],
+  series: { type: 'bar' | 'line'; name: string; data: (number | null)[] }[],
+): HTMLElement {
+  return chart(label, {
+    title: { text: caption, textStyle: { fontSize: 12 } },
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, right: 0 },
+    grid: { left: 48, right: 16, top: 40, bottom: 60 },
+    xAxis: { type: 'category', data: groups, axisLabel: { rotate: 30 } },
+    yAxis: { type: 'value' },
+    series,
+  });
+}
+
 function exposure(name: string, audit: Json): Node[] {
   const byGroup = audit['byGroup'] as Record<string, Json>;
   const labels = Object.keys(byGroup).slice(0, 30);
@@ -101,18 +119,10 @@ function exposure(name: string, audit: Json): Node[] {
         ]
       : [];
   return [
-    chart(`${t('exposure')} · ${caption}`, {
-      title: { text: caption, textStyle: { fontSize: 12 } },
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0, right: 0 },
-      grid: { left: 48, right: 16, top: 40, bottom: 60 },
-      xAxis: { type: 'category', data: labels, axisLabel: { rotate: 30 } },
-      yAxis: { type: 'value' },
-      series: [
-        { type: 'bar', name: 'exposure', data: labels.map((label) => read(label, 'exposureShare')) },
-        { type: 'bar', name: 'merit', data: labels.map((label) => read(label, 'meritShare')) },
-      ],
-    }),
+    groupChart(`${t('exposure')} · ${caption}`, caption, labels, [
+      { type: 'bar', name: 'exposure', data: labels.map((label) => read(label, 'exposureShare')) },
+      { type: 'bar', name: 'merit', data: labels.map((label) => read(label, 'meritShare')) },
+    ]),
     ...prefixChart,
   ];
 }
@@ -238,19 +248,11 @@ function livePolicy(live: LivePolicy): Node[] {
   });
   const round = (value: number) => +value.toFixed(4);
   return [
-    chart(`${t('liveExposure')} · ${caption}`, {
-      title: { text: caption, textStyle: { fontSize: 12 } },
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0, right: 0 },
-      grid: { left: 48, right: 16, top: 40, bottom: 60 },
-      xAxis: { type: 'category', data: labels, axisLabel: { rotate: 30 } },
-      yAxis: { type: 'value' },
-      series: [
-        { type: 'bar', name: t('liveModel'), data: groups.map((group) => round(group.modelShare)) },
-        { type: 'bar', name: t('liveServed'), data: groups.map((group) => round(group.servedShare)) },
-        { type: 'line', name: t('liveFloor'), data: groups.map((group) => round(group.floor)) },
-      ],
-    }),
+    groupChart(`${t('liveExposure')} · ${caption}`, caption, labels, [
+      { type: 'bar', name: t('liveModel'), data: groups.map((group) => round(group.modelShare)) },
+      { type: 'bar', name: t('liveServed'), data: groups.map((group) => round(group.servedShare)) },
+      { type: 'line', name: t('liveFloor'), data: groups.map((group) => round(group.floor)) },
+    ]),
     table(
       caption,
       [t('group'), t('liveFloor'), t('liveModel'), t('liveServed'), t('liveOffset')],

@@ -1,6 +1,6 @@
 import type { RelevanceScaleName } from '../../core/fairness-config.js';
 import type { CandidateList, RerankResult } from './candidate-list.js';
-import { movedUp, positionWeight, relevanceOf, scoreRange, unchanged } from './candidate-list.js';
+import { groupExposure, movedUp, relevanceOf, scoreRange, unchanged } from './candidate-list.js';
 
 export interface AmortizedExposureOptions {
   k: number;
@@ -161,14 +161,7 @@ export class ExposureController {
         this.spans++;
       }
     }
-    this.shares.fill(0);
-    let total = 0;
-    for (let position = 0; position < groupsShown.length; position++) {
-      const weight = positionWeight(position);
-      total += weight;
-      const group = groupsShown[position]!;
-      if (group >= 0 && group < this.shares.length) this.shares[group]! += weight;
-    }
+    const total = groupExposure(groupsShown, this.shares);
     if (total === 0) return;
     for (let group = 0; group < this.offsets.length; group++)
       this.offsets[group] = Math.max(

@@ -80,3 +80,20 @@ export function relevanceOf(scores: Float32Array | Float64Array, scale?: number)
 export function positionWeight(position: number): number {
   return 1 / Math.log2(position + 2);
 }
+
+/**
+ * One list's position-discounted exposure per item group: writes each group's weight into
+ * `exposure` (zeroed first; groups outside it, −1 unknown, count only in the total) and returns the
+ * total over all positions.
+ */
+export function groupExposure(groupsShown: ArrayLike<number>, exposure: Float64Array): number {
+  exposure.fill(0);
+  let total = 0;
+  for (let position = 0; position < groupsShown.length; position++) {
+    const weight = positionWeight(position);
+    total += weight;
+    const group = groupsShown[position]!;
+    if (group >= 0 && group < exposure.length) exposure[group]! += weight;
+  }
+  return total;
+}

@@ -1,4 +1,4 @@
-import { positionWeight } from './candidate-list.js';
+import { groupExposure } from './candidate-list.js';
 
 /** Lists a monitor's recent shares mostly reflect: the weight of a list halves after ~0.7 × this many. */
 export const RECENT_LISTS = 1000;
@@ -50,14 +50,7 @@ export class ExposureMonitor {
   }
 
   private blend(into: Float64Array, groups: ArrayLike<number>): void {
-    this.scratch.fill(0);
-    let total = 0;
-    for (let position = 0; position < groups.length; position++) {
-      const weight = positionWeight(position);
-      total += weight;
-      const group = groups[position]!;
-      if (group >= 0 && group < this.scratch.length) this.scratch[group]! += weight;
-    }
+    const total = groupExposure(groups, this.scratch);
     for (let group = 0; group < into.length; group++)
       into[group] =
         into[group]! * (1 - this.rate) + (total > 0 ? (this.rate * this.scratch[group]!) / total : 0);
