@@ -45,7 +45,7 @@ interface Latest {
   /** Lists its predecessors (earlier versions, earlier processes) had observed. */
   listsBefore: number;
   /** Set for a controller serving in this process; absent for one taken up from a saved state. */
-  live?: { grouping: string; strength: number; itemShares: Float64Array; monitor: ExposureMonitor };
+  live?: { grouping: string; strength: number; itemShares: Float64Array };
 }
 
 /** One group of a policy's live exposure: its floor and offset, and its recent exposure shares. */
@@ -109,7 +109,8 @@ export class ExposureControllers {
     const key = `${groups.name}|${rounded}`;
     let found = cache.get(key);
     if (found) return found;
-    found = new ExposureController(exposureFloors(itemShares(groups), rounded));
+    const shares = itemShares(groups);
+    found = new ExposureController(exposureFloors(shares, rounded));
     const previous = this.latest.get(key);
     if (previous) {
       const at = new Map(previous.labels.map((label, group) => [label, group]));
@@ -122,14 +123,13 @@ export class ExposureControllers {
       );
     }
     cache.set(key, found);
-    const monitor = new ExposureMonitor(groups.labels.length);
-    this.monitors.set(found, monitor);
+    this.monitors.set(found, new ExposureMonitor(groups.labels.length));
     this.latest.set(key, {
       labels: groups.labels,
       modelVersion: served.version,
       controller: found,
       listsBefore: previous ? previous.listsBefore + previous.controller.listsObserved : 0,
-      live: { grouping: groups.name, strength: rounded, itemShares: itemShares(groups), monitor },
+      live: { grouping: groups.name, strength: rounded, itemShares: shares },
     });
     return found;
   }
@@ -153,8 +153,9 @@ export class ExposureControllers {
   live(): LiveExposure[] {
     const policies: LiveExposure[] = [];
     for (const [policy, latest] of this.latest) {
-      if (!latest.live) continue;
-      const { grouping, strength, itemShares: items, monitor } = latest.live;
+      const monitor = this.monitors.get(latest.controller);
+      if (!latest.live || !monitor) continue;
+      const { grouping, strength, itemShares: items } = latest.live;
       const { served, model } = monitor.shares();
       // Exposure per item, up to a constant: the audit's Gini over groups with items.
       const perItem = (shares: Float64Array) =>

@@ -153,7 +153,7 @@ export class ServingRuntime {
     const observed = exposure.listsObserved;
     if (observed === this.exposureSavedAt) return;
     try {
-      await this.aisle.store.saveServingState(EXPOSURE_STATE_KEY, { ...exposure.snapshot() });
+      await this.aisle.store.saveServingState(EXPOSURE_STATE_KEY, exposure.snapshot());
       this.exposureSavedAt = observed;
     } catch (error) {
       this.log.error('could not save the amortized-exposure controllers; retrying at the next save', error);
@@ -162,8 +162,8 @@ export class ServingRuntime {
 
   /**
    * Takes up the controllers an earlier process saved. A state that cannot be read (written by
-   * another Aisle version, edited by hand) is logged and ignored (this process saves its own over it); the
-   * controllers then start cold.
+   * another Aisle version, edited by hand) is logged and ignored, and the controllers start cold;
+   * this process's next save replaces it.
    */
   private async restoreExposure(): Promise<void> {
     try {

@@ -126,12 +126,13 @@ export interface ArtifactRecord {
 
 export type ArtifactInfo = Omit<ArtifactRecord, 'data'> & { bytes: number };
 
-/** A stored report (quality, fairness, evaluation): JSON with a kind and a time. */
+/** A serving process's state kept across restarts (see `Store.saveServingState`), with when saved. */
 export interface ServingStateRecord {
   body: Record<string, unknown>;
   updatedAt: number;
 }
 
+/** A stored report (quality, fairness, evaluation): JSON with a kind and a time. */
 export interface ReportRecord {
   id: number;
   kind: string;
