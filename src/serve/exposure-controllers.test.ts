@@ -105,6 +105,7 @@ describe('the amortized-exposure controllers of a serving process', () => {
     const controllers = new ExposureControllers();
     const served = servedVersion(5);
     const controller = controllers.controllerFor(served, categories, 0.8);
+    expect(controllers.live()[0]).toMatchObject({ lists: 0, gini: { model: 0, served: 0 } });
     // The model would show only "a"; the list served shows one "b" in second place.
     for (let list = 0; list < 10; list++)
       controllers.observe(controller, Int32Array.of(0, 1), Int32Array.of(0, 0), Float64Array.of(1, 0.5, 0.2));

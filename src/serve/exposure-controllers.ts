@@ -171,10 +171,8 @@ export class ExposureControllers {
         listsTotal: latest.listsBefore + latest.controller.listsObserved,
         relevanceScale: latest.controller.relevanceScale,
         recentLists: RECENT_LISTS,
-        gini: {
-          model: monitor.listsRecorded > 0 ? giniOf(perItem(model)) : 0,
-          served: monitor.listsRecorded > 0 ? giniOf(perItem(served)) : 0,
-        },
+        // Before any list the shares are all 0, and so is the Gini.
+        gini: { model: giniOf(perItem(model)), served: giniOf(perItem(served)) },
         groups: latest.labels.map((label, group) => ({
           group: label,
           itemShare: items[group]!,

@@ -39,7 +39,7 @@ export class ServingRuntime {
   private retrainTimer: NodeJS.Timeout | undefined;
   private exposureTimer: NodeJS.Timeout | undefined;
   /** `service.exposure.listsObserved` at the last save (or restore): unchanged means nothing to save. */
-  private exposureSavedAt = 0;
+  private exposureListsAtSave = 0;
   /** Ends the subscription to model versions announced by the store (multi-node, PostgreSQL). */
   private unsubscribeModels: (() => void) | undefined;
   private training: Promise<void> | undefined;
@@ -151,10 +151,10 @@ export class ServingRuntime {
   async saveExposure(): Promise<void> {
     const { exposure } = this.service;
     const observed = exposure.listsObserved;
-    if (observed === this.exposureSavedAt) return;
+    if (observed === this.exposureListsAtSave) return;
     try {
       await this.aisle.store.saveServingState(EXPOSURE_STATE_KEY, exposure.snapshot());
-      this.exposureSavedAt = observed;
+      this.exposureListsAtSave = observed;
     } catch (error) {
       this.log.error('could not save the amortized-exposure controllers; retrying at the next save', error);
     }

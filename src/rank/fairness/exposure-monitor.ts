@@ -16,7 +16,6 @@ export class ExposureMonitor {
   private readonly scratch: Float64Array;
   /** Σ of the weights given so far: 1 − (1 − rate)^lists. */
   private weight = 0;
-  private lists = 0;
   private readonly rate = 1 / RECENT_LISTS;
 
   constructor(groups: number) {
@@ -30,14 +29,9 @@ export class ExposureMonitor {
    * own top k, best first (−1 unknown).
    */
   record(servedGroups: ArrayLike<number>, modelGroups: ArrayLike<number>): void {
-    this.lists++;
     this.weight = this.weight * (1 - this.rate) + this.rate;
     this.blend(this.served, servedGroups);
     this.blend(this.model, modelGroups);
-  }
-
-  get listsRecorded(): number {
-    return this.lists;
   }
 
   /** Recent exposure shares per group, served and the model's own (each sums to 1 with lists). */
