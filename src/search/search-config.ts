@@ -136,7 +136,10 @@ export const searchConfigSchema = z
         dimensions: z.number().int().min(8).max(512).default(64),
         epochs: z.number().int().min(1).max(100).default(5),
         seed: z.number().int().default(1),
-        /** Worker threads for training (the machine's cores are shared with serving). */
+        /**
+         * Worker threads for training. A server's background build uses at most (cores − 2), so the
+         * build thread and the serving thread keep a core each.
+         */
         threads: z.number().int().min(1).max(64).default(2),
         /** Train the encoder during a full build when none is stored. */
         trainOnBuild: z.boolean().default(true),
@@ -172,6 +175,12 @@ export const searchConfigSchema = z
     pageSize: z.number().int().min(1).max(100).default(10),
     /** Seconds between checks of the store for changed items (0: only on demand). */
     refreshSeconds: z.number().min(0).default(5),
+    /**
+     * Build a missing index in a worker thread, so a serving process keeps answering (on a store a
+     * second connection can open; an in-memory one always builds inline). `false` builds on the
+     * calling thread, with no second copy of the index in memory while the new one loads.
+     */
+    buildInWorker: z.boolean().default(true),
   })
   .strict();
 

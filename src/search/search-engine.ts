@@ -6,6 +6,7 @@ import { createOnnxEncoder, resolveModelDir } from '../text/encoder/onnx-encoder
 import { type TrainingReport, trainEncoder } from '../text/encoder/train-encoder.js';
 import { TrainedEncoder } from '../text/encoder/trained-encoder.js';
 import { AisleError } from '../core/errors.js';
+import { yieldToEventLoop } from '../core/yield.js';
 import { collectTrainingInput } from './encoder-training.js';
 import {
   type SyncProgress,
@@ -265,14 +266,18 @@ export class SearchEngine {
     await this.state.encoder?.close();
   }
 
+  /** Loads what the store holds, yielding between the parts: a serving thread answers in between. */
   private async load(): Promise<void> {
     const stored = await loadIndex(this.store, this.config);
     if (!stored) return;
     this.state = { ...this.state, ...stored };
     this.loaded = true;
+    await yieldToEventLoop();
     const encoder = await this.openEncoder(false, undefined);
     if (encoder) {
+      await yieldToEventLoop();
       const embeddings = await this.store.loadArtifact(artifactNames.embeddings);
+      await yieldToEventLoop();
       const semantic = embeddings
         ? SemanticIndex.decode(embeddings.data, encoder, this.config.semantic.exactBelow)
         : undefined;
@@ -320,6 +325,7 @@ export class SearchEngine {
     const stored = await this.store.loadArtifact(artifactNames.encoder);
     if (stored) {
       this.log(`search: trained encoder version ${stored.version}`);
+      await yieldToEventLoop();
       return TrainedEncoder.decodeModel(stored.data, this.state.lexical.analyzer);
     }
     if (train && allowTraining && this.config.semantic.trainOnBuild) return train();

@@ -4,6 +4,7 @@ import type { Encoder } from '../text/encoder/encoder.js';
 import { DocTable } from './doc-table.js';
 import { LexicalIndex } from './lexical-index.js';
 import { type SearchConfig, indexFingerprint } from './search-config.js';
+import { yieldToEventLoop } from '../core/yield.js';
 import type { SemanticIndex } from './semantic-index.js';
 import { SuggestIndex } from './suggest.js';
 
@@ -54,12 +55,16 @@ export async function loadIndex(
 ): Promise<Pick<SearchState, 'docs' | 'lexical' | 'suggest' | 'eventSeq' | 'itemBatch'> | undefined> {
   const artifact = await store.loadArtifact(artifactNames.index);
   if (!artifact) return undefined;
+  await yieldToEventLoop();
   const { header, arrays } = unpackArrays(artifact.data);
   const meta = header as { fingerprint: string; eventSeq: number; itemBatch: number };
   if (meta.fingerprint !== indexFingerprint(config)) return undefined;
   const lexical = LexicalIndex.decode(arrayOf(arrays, 'lexical', 'Uint8Array'), config);
+  await yieldToEventLoop();
   const docs = DocTable.decode(arrayOf(arrays, 'docs', 'Uint8Array'));
+  await yieldToEventLoop();
   const suggestArtifact = await store.loadArtifact(artifactNames.suggest);
+  await yieldToEventLoop();
   const suggest = suggestArtifact ? SuggestIndex.decode(suggestArtifact.data) : SuggestIndex.build([]);
   return { docs, lexical, suggest, eventSeq: meta.eventSeq, itemBatch: meta.itemBatch };
 }

@@ -31,8 +31,3 @@ export function trainInWorker(
     });
   });
 }
-
-/** True when a store connection string can be opened by a second connection (not an in-memory SQLite). */
-export function isSharedStore(database: string): boolean {
-  return !/(^|:):memory:$/.test(database) && database !== ':memory:';
-}

@@ -1,10 +1,11 @@
 import type { Aisle } from '../aisle.js';
 import { SERVING_MODEL_ARTIFACT, trainFromStore } from '../models/train.js';
-import { isSharedStore, trainInWorker } from './background-training.js';
+import { trainInWorker } from './background-training.js';
 import { type ServingCatalogue, loadCatalogue } from './catalogue.js';
 import { EXPOSURE_STATE_KEY } from './exposure-controllers.js';
 import { ModelHolder } from './model-holder.js';
 import { RecommendationService } from './recommendation-service.js';
+import { isSharedStore } from '../store/open-store.js';
 import { ActivityReader } from './user-history.js';
 
 /** What the serving runtime reports (logs). */

@@ -26,6 +26,11 @@ export interface ServerOptions {
    * no recommendation routes: ingestion, search and admin only. `startServer` creates one.
    */
   serving?: ServingRuntime;
+  /**
+   * Open the search engine as soon as the server is ready (load the stored index, or build it in a
+   * worker thread) rather than at the first search, which would otherwise wait for the build.
+   */
+  prepareSearch?: boolean;
 }
 
 /**
@@ -94,7 +99,7 @@ export function createServer(aisle: Aisle, options: ServerOptions = {}): Fastify
     registerQuarantineRoutes(api, aisle, async (kind) => serving?.dataChanged(kind));
     registerQualityRoutes(api, aisle);
     registerFairnessRoutes(api, aisle, serving);
-    registerSearchRoutes(api, aisle);
+    registerSearchRoutes(api, aisle, { prepare: options.prepareSearch === true });
     if (serving) registerRecommendRoutes(api, aisle, serving);
     registerDashboardRoutes(api, aisle);
   });

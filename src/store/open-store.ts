@@ -44,3 +44,8 @@ export async function openStore(connection: string): Promise<Store> {
   }
   return opener(scheme === 'sqlite' ? location || './aisle.db' : connection);
 }
+
+/** True when a store connection string can be opened by a second connection (not an in-memory SQLite). */
+export function isSharedStore(database: string): boolean {
+  return !/(^|:):memory:$/.test(database) && database !== ':memory:';
+}

@@ -96,7 +96,8 @@ async function serve(aisle: Aisle, log: boolean, workers?: number): Promise<void
     aisle.config.serving.trainIfMissing = false;
     aisle.config.serving.retrainEveryMinutes = 0;
   }
-  const app = await startServer(aisle, { logger: log });
+  // One process prepares the search index; the other workers open theirs at their first search.
+  const app = await startServer(aisle, { logger: log, prepareSearch: index === undefined || index === 0 });
   const shutdown = async (signal: string): Promise<void> => {
     process.stderr.write(`${signal}: closing …\n`);
     await app.close();

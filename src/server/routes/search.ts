@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Aisle } from '../../aisle.js';
 import { AisleError } from '../../core/errors.js';
 import { importObjects } from '../../ingest/import-objects.js';
-import { closeSearchEngine, searchEngineFor } from '../../search/engine-registry.js';
+import { closeSearchEngine, searchEngineFor, searchEngineOpening } from '../../search/engine-registry.js';
 import { parseSearchRequest, searchModes, searchSorts } from '../../search/search-request.js';
 
 const suggestParamsSchema = z
@@ -19,13 +19,24 @@ const indexBodySchema = z.object({ retrain: z.boolean().default(false) }).strict
 /**
  * GET /search: hybrid product search with filters, facets, pages and per-user re-ranking; a search
  * with a userId is logged as a `search` event and into the query log.
- * GET /search/suggest: completions of a typed prefix. GET /search/status: the index and encoder.
+ * GET /search/suggest: completions of a typed prefix. GET /search/status: the index and encoder, or
+ * the first build's progress while it runs.
  * POST /search/index: rebuild the index (`{"retrain": true}`: retrain the trained encoder instead).
  * POST /search/refresh: catch up with changed items and events now.
  */
-export function registerSearchRoutes(app: FastifyInstance, aisle: Aisle): void {
+export function registerSearchRoutes(
+  app: FastifyInstance,
+  aisle: Aisle,
+  options: { prepare: boolean } = { prepare: false },
+): void {
   const log = (message: string) => app.log.info(message);
   const engine = () => searchEngineFor(aisle, { log });
+  if (options.prepare) {
+    app.addHook('onReady', async () => {
+      // Not awaited: the server listens meanwhile; a search before it is done waits for it.
+      engine().catch((error: unknown) => app.log.error({ err: error }, 'search: opening the index failed'));
+    });
+  }
 
   app.get('/search', async (request) => {
     const searchRequest = parseSearchRequest(request.query);
@@ -56,7 +67,13 @@ export function registerSearchRoutes(app: FastifyInstance, aisle: Aisle): void {
     return { suggestions, tookMs: Math.round((performance.now() - started) * 100) / 100 };
   });
 
-  app.get('/search/status', async () => (await engine()).status());
+  app.get('/search/status', async () => {
+    const opening = engine();
+    // Answers at once while the index is built, so a dashboard or a deploy script can watch it.
+    const pending = searchEngineOpening(aisle);
+    if (pending) return { ready: false, building: pending.progress ?? null };
+    return (await opening).status();
+  });
 
   app.post('/search/index', async (request) => {
     const parsed = indexBodySchema.safeParse(request.body ?? {});
@@ -192,6 +209,48 @@ export function searchOpenApiPaths(): Record<string, unknown> {
             content: { 'application/json': { schema: searchResponseSchema } },
           },
           '400': badRequest,
+        },
+      },
+    },
+    '/search/status': {
+      get: {
+        summary:
+          'The search index and encoder; while the first index is built, its progress (answered at once)',
+        operationId: 'searchStatus',
+        responses: {
+          '200': {
+            description: 'ready: true with the index, or ready: false with the build progress',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['ready'],
+                  properties: {
+                    ready: { type: 'boolean' },
+                    building: {
+                      type: 'object',
+                      nullable: true,
+                      description: 'While not ready: the latest progress (null until the first comes)',
+                      properties: {
+                        phase: {
+                          type: 'string',
+                          enum: ['read', 'index', 'popularity', 'suggest', 'train', 'embed', 'save'],
+                        },
+                        done: { type: 'number' },
+                        total: { type: 'number' },
+                        loss: { type: 'number' },
+                      },
+                    },
+                    items: { type: 'integer' },
+                    terms: { type: 'integer' },
+                    semantic: { type: 'string' },
+                    encoder: { type: 'object' },
+                    vectors: { type: 'object' },
+                  },
+                },
+              },
+            },
+          },
         },
       },
     },

@@ -1,0 +1,138 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { type Aisle, openAisle } from '../src/aisle.js';
+import { configSchema } from '../src/core/config.js';
+import type { SyncProgress } from '../src/search/index-sync.js';
+import { closeSearchEngine, searchEngineFor, searchEngineOpening } from '../src/search/engine-registry.js';
+import { artifactNames } from '../src/search/search-state.js';
+import { type SearchConfigInput, parseSearchConfig } from '../src/search/search-config.js';
+import { SearchEngine } from '../src/search/search-engine.js';
+import { parseSearchRequest } from '../src/search/search-request.js';
+import { startServer } from '../src/server/app.js';
+import { searchCatalogue } from './support/search-catalogue.js';
+import { tempDir } from './support/temp.js';
+
+/**
+ * The first search index of a shop, built in a worker thread (a real one, with its own connection
+ * to a real SQLite file) while the serving thread goes on, then loaded; cancelled when the engine
+ * closes first; and reported by GET /search/status while it runs.
+ */
+const temp = tempDir('aisle-search-build-');
+const opened: Aisle[] = [];
+const small = { semantic: { epochs: 2, dimensions: 32, threads: 1 } } satisfies SearchConfigInput;
+
+async function shop(name: string): Promise<Aisle> {
+  const aisle = await openAisle(configSchema.parse({ database: join(temp.dir, `${name}.db`) }));
+  opened.push(aisle);
+  await aisle.store.upsertItems(searchCatalogue);
+  return aisle;
+}
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const aisle of opened.splice(0)) {
+    await closeSearchEngine(aisle);
+    await aisle.close();
+  }
+});
+
+describe('first search index in a worker thread', () => {
+  it('is built off the serving thread, stored, loaded and searched', async () => {
+    const aisle = await shop('worker');
+    const build = vi.spyOn(SearchEngine.prototype, 'build');
+    const phases = new Set<string>();
+    const engine = await searchEngineFor(aisle, {
+      config: parseSearchConfig(small),
+      onProgress: (progress) => phases.add(progress.phase),
+    });
+    // The worker reported its phases here; this thread never ran a build.
+    expect([...phases]).toEqual(expect.arrayContaining(['index', 'train', 'embed', 'save']));
+    expect(build).not.toHaveBeenCalled();
+    expect(engine.ready).toBe(true);
+    expect(engine.size).toBe(searchCatalogue.length);
+    expect(engine.status()['semantic']).toMatch(/^trained/);
+    expect(await aisle.store.loadArtifact(artifactNames.index)).toBeDefined();
+    const { hits } = await engine.search(parseSearchRequest({ q: '红色纯棉T恤' }));
+    expect(hits[0]?.itemId).toBe('tee-red');
+    expect(searchEngineOpening(aisle)).toBeUndefined();
+  });
+
+  it('builds on the calling thread with buildInWorker off', async () => {
+    const aisle = await shop('inline');
+    const build = vi.spyOn(SearchEngine.prototype, 'build');
+    const engine = await searchEngineFor(aisle, {
+      config: parseSearchConfig({ ...small, buildInWorker: false }),
+    });
+    expect(build).toHaveBeenCalledTimes(1);
+    expect(engine.size).toBe(searchCatalogue.length);
+  });
+
+  it('is cancelled before it stores anything when the engine closes first, and built again next time', async () => {
+    const aisle = await shop('cancel');
+    // A long training, so the build is still running when the cancel comes.
+    const config = parseSearchConfig({ semantic: { epochs: 100, dimensions: 256, threads: 1 } });
+    let reported!: () => void;
+    const started = new Promise<void>((resolve) => (reported = resolve));
+    const opening = searchEngineFor(aisle, { config, onProgress: () => reported() });
+    await started;
+    expect(searchEngineOpening(aisle)?.progress).toBeDefined();
+    await closeSearchEngine(aisle);
+    await expect(opening).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await aisle.store.loadArtifact(artifactNames.index)).toBeUndefined();
+    const engine = await searchEngineFor(aisle, { config: parseSearchConfig(small) });
+    expect(engine.size).toBe(searchCatalogue.length);
+  });
+
+  it('fails with the reason the worker gave, and the next call tries again', async () => {
+    const aisle = await shop('failing');
+    const previous = process.env['AISLE_MODEL_DIR'];
+    process.env['AISLE_MODEL_DIR'] = join(temp.dir, 'no-such-model');
+    try {
+      await expect(
+        searchEngineFor(aisle, { config: parseSearchConfig({ semantic: { encoder: 'onnx' } }) }),
+      ).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringMatching(/Building the search index failed: .*onnx but no model was found/),
+      });
+    } finally {
+      if (previous === undefined) delete process.env['AISLE_MODEL_DIR'];
+      else process.env['AISLE_MODEL_DIR'] = previous;
+    }
+    expect(searchEngineOpening(aisle)).toBeUndefined();
+    const engine = await searchEngineFor(aisle, { config: parseSearchConfig(small) });
+    expect(engine.ready).toBe(true);
+  });
+});
+
+describe('GET /search/status while the first index builds', () => {
+  it('answers at once with the progress, then the ready index; prepareSearch starts the build at listen', async () => {
+    const aisle = await shop('server');
+    process.env['AISLE_SEARCH_CONFIG'] = temp.file('search.json', JSON.stringify(small));
+    const app = await startServer(aisle, { prepareSearch: true });
+    try {
+      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+      // Started by the server itself, before any search.
+      expect(searchEngineOpening(aisle)).toBeDefined();
+      const seen: Record<string, unknown>[] = [];
+      for (let attempt = 0; attempt < 600; attempt++) {
+        const status = (await (await fetch(`${base}/search/status`)).json()) as Record<string, unknown>;
+        seen.push(status);
+        if (status['ready'] === true) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const building = seen.filter((status) => status['ready'] === false);
+      expect(building.length).toBeGreaterThan(0);
+      expect(
+        building.some((status) => typeof (status['building'] as SyncProgress | null)?.phase === 'string'),
+      ).toBe(true);
+      expect(seen.at(-1)).toMatchObject({ ready: true, items: searchCatalogue.length });
+      const search = await fetch(`${base}/search?q=${encodeURIComponent('红色纯棉T恤')}`);
+      expect(((await search.json()) as { hits: { itemId: string }[] }).hits[0]?.itemId).toBe('tee-red');
+    } finally {
+      delete process.env['AISLE_SEARCH_CONFIG'];
+      await app.close();
+    }
+  });
+});
+
+afterAll(() => temp.cleanup());
