@@ -1,5 +1,5 @@
 import { AisleError } from '../core/errors.js';
-import { spawnWorker } from '../core/spawn-worker.js';
+import { spawnWorker, workerOutcome } from '../core/spawn-worker.js';
 import type { IndexBuildMessage, IndexBuildRequest } from './index-build-worker.js';
 import type { SyncProgress } from './index-sync.js';
 import type { BuildReport } from './search-engine.js';
@@ -14,8 +14,8 @@ export interface BackgroundBuild {
 
 /**
  * Builds the search index of a store in a worker thread, which saves it to the store; the caller
- * then loads it (loading takes a fraction of a second where building takes seconds to minutes, all
- * of it synchronous). Needs a store a second connection can open (a file or a server).
+ * then loads it (a small share of the work: building takes seconds to minutes, nearly all of it
+ * synchronous). Needs a store a second connection can open (a file or a server).
  */
 export function buildIndexInWorker(
   request: Omit<IndexBuildRequest, 'cancel'>,
@@ -25,14 +25,13 @@ export function buildIndexInWorker(
   const worker = spawnWorker(new URL('./index-build-worker.js', import.meta.url), {
     workerData: { ...request, cancel } satisfies IndexBuildRequest,
   });
-  let settled = false;
-  const done = new Promise<BuildReport | undefined>((resolve, reject) => {
-    worker.on('message', (message: IndexBuildMessage) => {
-      if (message.kind === 'log') return hooks.log?.(message.message);
-      if (message.kind === 'progress') return hooks.onProgress?.(message.progress);
-      settled = true;
-      void worker.terminate();
-      if (message.kind === 'built') resolve(message.report);
+  const done = workerOutcome<BuildReport | undefined, IndexBuildMessage>(
+    worker,
+    { thread: 'index-building thread', missing: 'an index' },
+    (message, resolve, reject) => {
+      if (message.kind === 'log') hooks.log?.(message.message);
+      else if (message.kind === 'progress') hooks.onProgress?.(message.progress);
+      else if (message.kind === 'built') resolve(message.report);
       else if (message.kind === 'cancelled')
         reject(new AisleError('CONFLICT', 'The index build was cancelled'));
       else
@@ -43,25 +42,9 @@ export function buildIndexInWorker(
             message.code ? { workerCode: message.code } : {},
           ),
         );
-    });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(
-        new AisleError(
-          'INTERNAL',
-          `The index-building thread failed: ${error.message}`,
-          {},
-          { cause: error },
-        ),
-      );
-    });
-    worker.once('exit', (code) => {
-      if (!settled)
-        reject(
-          new AisleError('INTERNAL', `The index-building thread exited (code ${code}) without an index`),
-        );
-    });
-  });
+      return message.kind !== 'log' && message.kind !== 'progress';
+    },
+  );
   return {
     done,
     async cancel() {

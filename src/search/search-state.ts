@@ -1,10 +1,10 @@
 import type { Store } from '../store/store.js';
 import { arrayOf, packArrays, unpackArrays } from '../text/binary-codec.js';
+import { yieldToEventLoop } from '../core/yield.js';
 import type { Encoder } from '../text/encoder/encoder.js';
 import { DocTable } from './doc-table.js';
 import { LexicalIndex } from './lexical-index.js';
 import { type SearchConfig, indexFingerprint } from './search-config.js';
-import { yieldToEventLoop } from '../core/yield.js';
 import type { SemanticIndex } from './semantic-index.js';
 import { SuggestIndex } from './suggest.js';
 

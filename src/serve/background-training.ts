@@ -1,5 +1,5 @@
 import { AisleError } from '../core/errors.js';
-import { spawnWorker } from '../core/spawn-worker.js';
+import { spawnWorker, workerOutcome } from '../core/spawn-worker.js';
 import type { TrainingReply, TrainingRequest } from './training-worker.js';
 
 /**
@@ -11,23 +11,13 @@ export function trainInWorker(
   request: TrainingRequest,
 ): Promise<{ version: number; info: Record<string, unknown> }> {
   const worker = spawnWorker(new URL('./training-worker.js', import.meta.url), { workerData: request });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    worker.once('message', (reply: TrainingReply) => {
-      settled = true;
-      void worker.terminate();
+  return workerOutcome<{ version: number; info: Record<string, unknown> }, TrainingReply>(
+    worker,
+    { thread: 'training thread', missing: 'a model' },
+    (reply, resolve, reject) => {
       if (reply.ok) resolve({ version: reply.version, info: reply.info });
       else reject(new AisleError('INTERNAL', `Training ${request.model} failed: ${reply.message}`));
-    });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(
-        new AisleError('INTERNAL', `The training thread failed: ${error.message}`, {}, { cause: error }),
-      );
-    });
-    worker.once('exit', (code) => {
-      if (!settled)
-        reject(new AisleError('INTERNAL', `The training thread exited (code ${code}) without a model`));
-    });
-  });
+      return true;
+    },
+  );
 }
