@@ -35,8 +35,14 @@ beforeAll(async () => {
     'search.json',
     JSON.stringify({ semantic: { epochs: 2, dimensions: 32, threads: 1 } }),
   );
-  // Default load shedding: the first search's index is built in a worker thread, off the event loop.
-  aisle = await openAisle(configSchema.parse({ database: join(temp.dir, 'search.db') }));
+  aisle = await openAisle(
+    configSchema.parse({
+      database: join(temp.dir, 'search.db'),
+      // The suite runs many test files at once on few cores: event-loop lag here is their load, and
+      // load shedding (src/server/load-shedding.test.ts) must not refuse these requests.
+      server: { maxEventLoopDelayMs: 60_000, maxEventLoopUtilization: 1 },
+    }),
+  );
   app = createServer(aisle);
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   const response = await fetch(`${base}/items`, {

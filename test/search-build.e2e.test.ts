@@ -22,7 +22,13 @@ const opened: Aisle[] = [];
 const small = { semantic: { epochs: 2, dimensions: 32, threads: 1 } } satisfies SearchConfigInput;
 
 async function shop(name: string): Promise<Aisle> {
-  const aisle = await openAisle(configSchema.parse({ database: join(temp.dir, `${name}.db`) }));
+  const aisle = await openAisle(
+    configSchema.parse({
+      database: join(temp.dir, `${name}.db`),
+      // Lag in this process is the rest of the suite's load: load shedding must not refuse these.
+      server: { maxEventLoopDelayMs: 60_000, maxEventLoopUtilization: 1 },
+    }),
+  );
   opened.push(aisle);
   await aisle.store.upsertItems(searchCatalogue);
   return aisle;
@@ -101,6 +107,51 @@ describe('first search index in a worker thread', () => {
     expect(searchEngineOpening(aisle)).toBeUndefined();
     const engine = await searchEngineFor(aisle, { config: parseSearchConfig(small) });
     expect(engine.ready).toBe(true);
+  });
+});
+
+describe('POST /search/index on a serving process', () => {
+  it('rebuilds in a worker thread and swaps the new index in, while searches go on over the old one', async () => {
+    const aisle = await shop('rebuild');
+    process.env['AISLE_SEARCH_CONFIG'] = temp.file('rebuild.json', JSON.stringify(small));
+    const app = await startServer(aisle);
+    try {
+      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+      const search = async (q: string) =>
+        (await (await fetch(`${base}/search?mode=lexical&q=${encodeURIComponent(q)}`)).json()) as {
+          hits: { itemId: string }[];
+        };
+      expect((await search('红色纯棉T恤')).hits[0]?.itemId).toBe('tee-red');
+      // Written past the API, so no refresh sees it: only a rebuild indexes it.
+      await aisle.store.upsertItems([
+        {
+          id: 'kettle-new',
+          title: '美的 电水壶 保温 1.7升',
+          categoryPath: [],
+          attributes: {},
+          tags: [],
+          available: true,
+        },
+      ]);
+      const build = vi.spyOn(SearchEngine.prototype, 'build');
+      const rebuilding = fetch(`${base}/search/index`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      // Served from the old index meanwhile.
+      expect((await search('红色纯棉T恤')).hits[0]?.itemId).toBe('tee-red');
+      const response = await rebuilding;
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ items: searchCatalogue.length + 1 });
+      expect(build).not.toHaveBeenCalled();
+      expect((await search('保温 电水壶')).hits.map((hit) => hit.itemId)).toContain('kettle-new');
+      const status = (await (await fetch(`${base}/search/status`)).json()) as Record<string, unknown>;
+      expect(status).toMatchObject({ ready: true, items: searchCatalogue.length + 1 });
+    } finally {
+      delete process.env['AISLE_SEARCH_CONFIG'];
+      await app.close();
+    }
   });
 });
 

@@ -1,23 +1,25 @@
 import { availableParallelism } from 'node:os';
 import type { Aisle } from '../aisle.js';
+import { AisleError } from '../core/errors.js';
 import { isSharedStore } from '../store/open-store.js';
 import { type BackgroundBuild, buildIndexInWorker } from './background-build.js';
 import type { SyncProgress } from './index-sync.js';
 import { type SearchConfig, searchConfigFromEnv } from './search-config.js';
-import { SearchEngine } from './search-engine.js';
+import { type BuildReport, SearchEngine } from './search-engine.js';
 
-/** How the opening of an engine goes, read by `searchEngineOpening` and `closeSearchEngine`. */
-interface Opening {
-  /** The first build's latest progress, while it runs. */
+/** What goes on around an engine: read by `searchEngineOpening`, `rebuildSearchIndex` and `closeSearchEngine`. */
+interface EngineState {
+  /** The first build's latest progress, while the engine is being opened. */
   progress: SyncProgress | undefined;
-  /** The first build, while it runs in a worker thread. */
-  build: BackgroundBuild | undefined;
   ready: boolean;
+  /** The build running in a worker thread (the first, or a rebuild), cancelled by a close. */
+  build: BackgroundBuild | undefined;
+  /** The rebuild under way (POST /search/index), which a second call shares. */
+  rebuild: Promise<BuildReport> | undefined;
 }
 
-interface Entry {
+interface Entry extends EngineState {
   engine: Promise<SearchEngine>;
-  opening: Opening;
 }
 
 const entries = new WeakMap<Aisle, Entry>();
@@ -41,8 +43,8 @@ export interface EngineForOptions {
 export function searchEngineFor(aisle: Aisle, options: EngineForOptions = {}): Promise<SearchEngine> {
   const existing = entries.get(aisle);
   if (existing) return existing.engine;
-  const opening: Opening = { progress: undefined, build: undefined, ready: false };
-  const entry: Entry = { engine: openEngine(aisle, options, opening), opening };
+  const state: EngineState = { progress: undefined, ready: false, build: undefined, rebuild: undefined };
+  const entry: Entry = Object.assign(state, { engine: openEngine(aisle, options, state) });
   entries.set(aisle, entry);
   // A failed open is not cached: the next call tries again.
   entry.engine.catch(() => {
@@ -51,9 +53,13 @@ export function searchEngineFor(aisle: Aisle, options: EngineForOptions = {}): P
   return entry.engine;
 }
 
-async function openEngine(aisle: Aisle, options: EngineForOptions, opening: Opening): Promise<SearchEngine> {
+async function openEngine(
+  aisle: Aisle,
+  options: EngineForOptions,
+  entry: EngineState,
+): Promise<SearchEngine> {
   const onProgress = (progress: SyncProgress) => {
-    opening.progress = progress;
+    entry.progress = progress;
     options.onProgress?.(progress);
   };
   const config = options.config ?? searchConfigFromEnv();
@@ -64,20 +70,11 @@ async function openEngine(aisle: Aisle, options: EngineForOptions, opening: Open
   };
   let engine = await SearchEngine.open(aisle.store, engineOptions);
   let builtInWorker = false;
-  if (!engine.ready && config.buildInWorker && isSharedStore(aisle.config.database)) {
-    opening.build = buildIndexInWorker(
-      {
-        database: aisle.config.database,
-        config: backgroundConfig(config),
-        eventWeights: engineOptions.eventWeights,
-      },
-      { ...(options.log ? { log: options.log } : {}), onProgress },
-    );
-    try {
-      await opening.build.done;
-    } finally {
-      opening.build = undefined;
-    }
+  if (!engine.ready && buildsInWorker(aisle, config)) {
+    await runInWorker(aisle, entry, config, false, {
+      ...(options.log ? { log: options.log } : {}),
+      onProgress,
+    });
     engine = await SearchEngine.open(aisle.store, engineOptions);
     builtInWorker = engine.ready;
   }
@@ -86,9 +83,62 @@ async function openEngine(aisle: Aisle, options: EngineForOptions, opening: Open
   // built here.
   if (builtInWorker) await engine.refresh();
   else await engine.ensureIndex(onProgress);
-  opening.progress = undefined;
-  opening.ready = true;
+  entry.progress = undefined;
+  entry.ready = true;
   return engine;
+}
+
+/**
+ * Rebuilds the search index of an Aisle from scratch (POST /search/index). Where the first build
+ * would run in a worker thread, so does this one, and its index is then swapped in whole; searches
+ * go on over the old index meanwhile. Elsewhere it builds on this thread. A call while a rebuild
+ * runs shares it.
+ */
+export async function rebuildSearchIndex(
+  aisle: Aisle,
+  options: { log?: (message: string) => void } = {},
+): Promise<BuildReport> {
+  const engine = await searchEngineFor(aisle, options);
+  const entry = entries.get(aisle);
+  if (!entry || !buildsInWorker(aisle, engine.config)) return engine.build();
+  entry.rebuild ??= (async () => {
+    const report = await runInWorker(aisle, entry, engine.config, true, options);
+    if (!report || !(await engine.reload())) {
+      throw new AisleError('INTERNAL', 'The rebuilt search index was not found in the store');
+    }
+    await engine.refresh();
+    return report;
+  })().finally(() => {
+    entry.rebuild = undefined;
+  });
+  return entry.rebuild;
+}
+
+function buildsInWorker(aisle: Aisle, config: SearchConfig): boolean {
+  return config.buildInWorker && isSharedStore(aisle.config.database);
+}
+
+async function runInWorker(
+  aisle: Aisle,
+  entry: EngineState,
+  config: SearchConfig,
+  rebuild: boolean,
+  hooks: { log?: (message: string) => void; onProgress?: (progress: SyncProgress) => void },
+): Promise<BuildReport | undefined> {
+  entry.build = buildIndexInWorker(
+    {
+      database: aisle.config.database,
+      config: backgroundConfig(config),
+      eventWeights: aisle.config.events.weights,
+      rebuild,
+    },
+    hooks,
+  );
+  try {
+    return await entry.build.done;
+  } finally {
+    entry.build = undefined;
+  }
 }
 
 /**
@@ -96,8 +146,8 @@ async function openEngine(aisle: Aisle, options: EngineForOptions, opening: Open
  * latest progress, if it has reported any. Undefined once it is ready, or when none is opening.
  */
 export function searchEngineOpening(aisle: Aisle): { progress: SyncProgress | undefined } | undefined {
-  const opening = entries.get(aisle)?.opening;
-  return opening && !opening.ready ? { progress: opening.progress } : undefined;
+  const entry = entries.get(aisle);
+  return entry && !entry.ready ? { progress: entry.progress } : undefined;
 }
 
 /** Saves and releases the engine of an Aisle, if one was opened; a build still running is cancelled. */
@@ -105,7 +155,8 @@ export async function closeSearchEngine(aisle: Aisle): Promise<void> {
   const entry = entries.get(aisle);
   if (!entry) return;
   entries.delete(aisle);
-  await entry.opening.build?.cancel();
+  await entry.build?.cancel();
+  await entry.rebuild?.catch(() => undefined);
   await (await entry.engine.catch(() => undefined))?.close();
 }
 

@@ -10,6 +10,8 @@ export interface IndexBuildRequest {
   database: string;
   config: SearchConfig;
   eventWeights: Readonly<Record<string, number>>;
+  /** Build even when a fitting index is stored (POST /search/index); else such an index is kept. */
+  rebuild: boolean;
   /** Set to 1 by the serving thread to stop the build before it saves (one Int32 on shared memory). */
   cancel: Int32Array;
 }
@@ -33,7 +35,7 @@ async function main(request: IndexBuildRequest, post: (message: IndexBuildMessag
       log: (message) => post({ kind: 'log', message }),
     });
     // Another process may have stored a fitting index since the serving thread looked.
-    if (engine.ready) {
+    if (engine.ready && !request.rebuild) {
       await engine.close();
       post({ kind: 'built', report: undefined });
       return;

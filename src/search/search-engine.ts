@@ -266,31 +266,59 @@ export class SearchEngine {
     await this.state.encoder?.close();
   }
 
-  /** Loads what the store holds, yielding between the parts: a serving thread answers in between. */
-  private async load(): Promise<void> {
-    const stored = await loadIndex(this.store, this.config);
-    if (!stored) return;
-    this.state = { ...this.state, ...stored };
+  /**
+   * Takes up the index another thread or process stored (a rebuild in a worker thread): loads it
+   * into a new state and swaps that in whole, so a search under way finishes on the state it began
+   * with. False, and nothing changes, when the store holds no index that fits this configuration.
+   */
+  async reload(): Promise<boolean> {
+    const loaded = await this.loadState();
+    if (!loaded) return false;
+    const previous = this.state.encoder;
+    this.state = loaded.state;
     this.loaded = true;
+    this.unsaved = loaded.reembedded;
+    this.lastSave = this.now();
+    if (previous && previous !== loaded.state.encoder) await previous.close();
+    return true;
+  }
+
+  private async load(): Promise<void> {
+    const loaded = await this.loadState();
+    if (!loaded) return;
+    this.state = loaded.state;
+    this.loaded = true;
+    if (loaded.reembedded) this.unsaved = true;
+  }
+
+  /** Reads what the store holds, yielding between the parts: a serving thread answers in between. */
+  private async loadState(): Promise<{ state: SearchState; reembedded: boolean } | undefined> {
+    const stored = await loadIndex(this.store, this.config);
+    if (!stored) return undefined;
+    const state: SearchState = {
+      ...stored,
+      encoder: undefined,
+      semantic: undefined,
+      semanticStatus: this.semanticUnavailable(),
+    };
     await yieldToEventLoop();
-    const encoder = await this.openEncoder(false, undefined);
-    if (encoder) {
-      await yieldToEventLoop();
-      const embeddings = await this.store.loadArtifact(artifactNames.embeddings);
-      await yieldToEventLoop();
-      const semantic = embeddings
-        ? SemanticIndex.decode(embeddings.data, encoder, this.config.semantic.exactBelow)
-        : undefined;
-      this.state.encoder = encoder;
-      if (semantic) {
-        this.state.semantic = semantic;
-        this.state.semanticStatus = `${encoder.kind} (${encoder.id})`;
-      } else {
-        // Stored vectors came from another encoder: encode every item again.
-        await this.attachEncoder(this.state, encoder, await readAllItems(this.store), undefined, false);
-        this.unsaved = true;
-      }
-    } else this.state.semanticStatus = this.semanticUnavailable();
+    const encoder = await this.openEncoder(false, undefined, stored.lexical.analyzer);
+    if (!encoder) return { state, reembedded: false };
+    await yieldToEventLoop();
+    const embeddings = await this.store.loadArtifact(artifactNames.embeddings);
+    await yieldToEventLoop();
+    const semantic = embeddings
+      ? SemanticIndex.decode(embeddings.data, encoder, this.config.semantic.exactBelow)
+      : undefined;
+    state.encoder = encoder;
+    if (!semantic) {
+      // Stored vectors came from another encoder: encode every item again.
+      await this.attachEncoder(state, encoder, await readAllItems(this.store), undefined, false);
+      return { state, reembedded: true };
+    }
+    state.semantic = semantic;
+    state.semanticStatus = `${encoder.kind} (${encoder.id})`;
+    return { state, reembedded: false };
   }
 
   private semanticUnavailable(): string {
@@ -306,6 +334,7 @@ export class SearchEngine {
   private async openEncoder(
     allowTraining: boolean,
     train: (() => Promise<TrainedEncoder>) | undefined,
+    analyzer = this.state.lexical.analyzer,
   ): Promise<Encoder | undefined> {
     const choice = this.config.semantic.encoder;
     if (choice === 'none') return undefined;
@@ -326,7 +355,7 @@ export class SearchEngine {
     if (stored) {
       this.log(`search: trained encoder version ${stored.version}`);
       await yieldToEventLoop();
-      return TrainedEncoder.decodeModel(stored.data, this.state.lexical.analyzer);
+      return TrainedEncoder.decodeModel(stored.data, analyzer);
     }
     if (train && allowTraining && this.config.semantic.trainOnBuild) return train();
     return undefined;

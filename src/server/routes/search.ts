@@ -4,7 +4,12 @@ import { z } from 'zod';
 import type { Aisle } from '../../aisle.js';
 import { AisleError } from '../../core/errors.js';
 import { importObjects } from '../../ingest/import-objects.js';
-import { closeSearchEngine, searchEngineFor, searchEngineOpening } from '../../search/engine-registry.js';
+import {
+  closeSearchEngine,
+  rebuildSearchIndex,
+  searchEngineFor,
+  searchEngineOpening,
+} from '../../search/engine-registry.js';
 import { parseSearchRequest, searchModes, searchSorts } from '../../search/search-request.js';
 
 const suggestParamsSchema = z
@@ -83,9 +88,8 @@ export function registerSearchRoutes(
         `Send {"retrain": true|false}: ${parsed.error.issues[0]?.message ?? ''}`,
       );
     }
-    const search = await engine();
-    if (parsed.data.retrain) return { training: await search.retrainEncoder() };
-    return search.build();
+    if (parsed.data.retrain) return { training: await (await engine()).retrainEncoder() };
+    return rebuildSearchIndex(aisle, { log });
   });
 
   app.post('/search/refresh', async () => (await engine()).refresh(true));
