@@ -89,7 +89,7 @@ describe('first search index in a worker thread', () => {
     expect(engine.size).toBe(searchCatalogue.length);
   });
 
-  it('fails with the reason the worker gave, and the next call tries again', async () => {
+  it('fails with the code and reason the worker gave, and the next call tries again', async () => {
     const aisle = await shop('failing');
     const previous = process.env['AISLE_MODEL_DIR'];
     process.env['AISLE_MODEL_DIR'] = join(temp.dir, 'no-such-model');
@@ -97,7 +97,8 @@ describe('first search index in a worker thread', () => {
       await expect(
         searchEngineFor(aisle, { config: parseSearchConfig({ semantic: { encoder: 'onnx' } }) }),
       ).rejects.toMatchObject({
-        code: 'INTERNAL',
+        // The worker's own code comes through (a configuration problem, not an internal error).
+        code: 'CONFIG_INVALID',
         message: expect.stringMatching(/Building the search index failed: .*onnx but no model was found/),
       });
     } finally {
@@ -148,6 +149,45 @@ describe('POST /search/index on a serving process', () => {
       expect((await search('保温 电水壶')).hits.map((hit) => hit.itemId)).toContain('kettle-new');
       const status = (await (await fetch(`${base}/search/status`)).json()) as Record<string, unknown>;
       expect(status).toMatchObject({ ready: true, items: searchCatalogue.length + 1 });
+    } finally {
+      delete process.env['AISLE_SEARCH_CONFIG'];
+      await app.close();
+    }
+  });
+});
+
+describe('POST /search/index {"retrain": true} on a serving process', () => {
+  it('retrains the encoder in a worker thread and swaps the re-encoded index in', async () => {
+    const aisle = await shop('retrain');
+    process.env['AISLE_SEARCH_CONFIG'] = temp.file('retrain.json', JSON.stringify(small));
+    const app = await startServer(aisle);
+    try {
+      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+      const status = async () =>
+        (await (await fetch(`${base}/search/status`)).json()) as { ready: boolean; semantic: string };
+      // The first index builds on the first status call: wait until it is ready.
+      let before = await status();
+      for (let attempt = 0; attempt < 600 && !before.ready; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        before = await status();
+      }
+      expect(before.semantic).toMatch(/^trained/);
+      const retrain = vi.spyOn(SearchEngine.prototype, 'retrainEncoder');
+      const response = await fetch(`${base}/search/index`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ retrain: true }),
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { training: { sentences: number; warmStart: boolean } };
+      expect(body.training).toMatchObject({ sentences: expect.any(Number), warmStart: true });
+      expect(retrain).not.toHaveBeenCalled();
+      const after = await status();
+      expect(after.ready).toBe(true);
+      expect(after.semantic).toMatch(/^trained/);
+      expect(after.semantic).not.toBe(before.semantic);
+      const search = await fetch(`${base}/search?mode=semantic&q=${encodeURIComponent('红色纯棉T恤')}`);
+      expect(search.status).toBe(200);
     } finally {
       delete process.env['AISLE_SEARCH_CONFIG'];
       await app.close();

@@ -1,13 +1,20 @@
-import { AisleError } from '../core/errors.js';
+import { AisleError, type ErrorCode, errorCodes } from '../core/errors.js';
 import { spawnWorker, workerOutcome } from '../core/spawn-worker.js';
 import type { IndexBuildMessage, IndexBuildRequest } from './index-build-worker.js';
 import type { SyncProgress } from './index-sync.js';
+import type { TrainingReport } from '../text/encoder/train-encoder.js';
 import type { BuildReport } from './search-engine.js';
+
+/** What a worker thread's job gave: a build's report (none: another process had stored an index) or a retrain's. */
+export interface BackgroundResult {
+  report?: BuildReport;
+  training?: TrainingReport;
+}
 
 /** A search-index build running in a worker thread. */
 export interface BackgroundBuild {
-  /** Resolves once the index is stored (undefined report: another process had stored one). */
-  done: Promise<BuildReport | undefined>;
+  /** Resolves once the index is stored. */
+  done: Promise<BackgroundResult>;
   /** Stops the build before it writes the index; `done` then rejects with CONFLICT. */
   cancel(): Promise<void>;
 }
@@ -25,21 +32,25 @@ export function buildIndexInWorker(
   const worker = spawnWorker(new URL('./index-build-worker.js', import.meta.url), {
     workerData: { ...request, cancel } satisfies IndexBuildRequest,
   });
-  const done = workerOutcome<BuildReport | undefined, IndexBuildMessage>(
+  const done = workerOutcome<BackgroundResult, IndexBuildMessage>(
     worker,
     { thread: 'index-building thread', missing: 'an index' },
     (message, resolve, reject) => {
       if (message.kind === 'log') hooks.log?.(message.message);
       else if (message.kind === 'progress') hooks.onProgress?.(message.progress);
-      else if (message.kind === 'built') resolve(message.report);
+      else if (message.kind === 'built') resolve(message.report ? { report: message.report } : {});
+      else if (message.kind === 'retrained') resolve({ training: message.training });
       else if (message.kind === 'cancelled')
         reject(new AisleError('CONFLICT', 'The index build was cancelled'));
       else
+        // The worker's own code where it is one of ours (CONFLICT, CONFIG_INVALID …), so the HTTP
+        // status says what went wrong; INTERNAL otherwise.
         reject(
           new AisleError(
-            'INTERNAL',
+            message.code !== undefined && message.code in errorCodes
+              ? (message.code as ErrorCode)
+              : 'INTERNAL',
             `Building the search index failed: ${message.message}`,
-            message.code ? { workerCode: message.code } : {},
           ),
         );
       return message.kind !== 'log' && message.kind !== 'progress';

@@ -2,10 +2,11 @@ import { availableParallelism } from 'node:os';
 import type { Aisle } from '../aisle.js';
 import { AisleError } from '../core/errors.js';
 import { isSharedStore } from '../store/open-store.js';
-import { type BackgroundBuild, buildIndexInWorker } from './background-build.js';
+import { type BackgroundBuild, type BackgroundResult, buildIndexInWorker } from './background-build.js';
+import type { IndexBuildRequest } from './index-build-worker.js';
 import type { SyncProgress } from './index-sync.js';
 import { type SearchConfig, searchConfigFromEnv } from './search-config.js';
-import { type BuildReport, SearchEngine } from './search-engine.js';
+import { SearchEngine } from './search-engine.js';
 
 /** What goes on around an engine: read by `searchEngineOpening`, `rebuildSearchIndex` and `closeSearchEngine`. */
 interface EngineState {
@@ -14,8 +15,8 @@ interface EngineState {
   ready: boolean;
   /** The build running in a worker thread (the first, or a rebuild), cancelled by a close. */
   build: BackgroundBuild | undefined;
-  /** The rebuild under way (POST /search/index), which a second call shares. */
-  rebuild: Promise<BuildReport> | undefined;
+  /** The rebuild or retrain under way (POST /search/index), which a second call of its job shares. */
+  rebuild: { job: 'rebuild' | 'retrain'; done: Promise<BackgroundResult> } | undefined;
 }
 
 interface Entry extends EngineState {
@@ -71,7 +72,7 @@ async function openEngine(
   let engine = await SearchEngine.open(aisle.store, engineOptions);
   let builtInWorker = false;
   if (!engine.ready && buildsInWorker(aisle, config)) {
-    await runInWorker(aisle, entry, config, false, {
+    await runInWorker(aisle, entry, config, 'build', {
       ...(options.log ? { log: options.log } : {}),
       onProgress,
     });
@@ -89,29 +90,50 @@ async function openEngine(
 }
 
 /**
- * Rebuilds the search index of an Aisle from scratch (POST /search/index). Where the first build
- * would run in a worker thread, so does this one, and its index is then swapped in whole; searches
- * go on over the old index meanwhile. Elsewhere it builds on this thread. A call while a rebuild
- * runs shares it.
+ * Rebuilds the search index of an Aisle from scratch (POST /search/index), or with `retrain`
+ * retrains its trained encoder incrementally and encodes every item again. Where the first build
+ * would run in a worker thread, so does this, and the stored result is then swapped in whole;
+ * searches go on over the old index meanwhile. Elsewhere it runs on this thread. A call while the
+ * same job runs shares it; one of the other job waits for it to end first.
  */
 export async function rebuildSearchIndex(
   aisle: Aisle,
-  options: { log?: (message: string) => void } = {},
-): Promise<BuildReport> {
-  const engine = await searchEngineFor(aisle, options);
+  options: { log?: (message: string) => void; retrain?: boolean } = {},
+): Promise<BackgroundResult> {
+  const engine = await searchEngineFor(aisle, options.log ? { log: options.log } : {});
   const entry = entries.get(aisle);
-  if (!entry || !buildsInWorker(aisle, engine.config)) return engine.build();
-  entry.rebuild ??= (async () => {
-    const report = await runInWorker(aisle, entry, engine.config, true, options);
-    if (!report || !(await engine.reload())) {
-      throw new AisleError('INTERNAL', 'The rebuilt search index was not found in the store');
-    }
-    await engine.refresh();
-    return report;
-  })().finally(() => {
-    entry.rebuild = undefined;
-  });
-  return entry.rebuild;
+  if (!entry || !buildsInWorker(aisle, engine.config)) {
+    return options.retrain ? { training: await engine.retrainEncoder() } : { report: await engine.build() };
+  }
+  const job = options.retrain ? 'retrain' : 'rebuild';
+  // One job at a time: the same job shares the one under way, another waits for it to end.
+  while (entry.rebuild && entry.rebuild.job !== job) await entry.rebuild.done.catch(() => undefined);
+  const running = entry.rebuild ?? startJob(aisle, entry, engine, job, options);
+  return running.done;
+}
+
+function startJob(
+  aisle: Aisle,
+  entry: EngineState,
+  engine: SearchEngine,
+  job: 'rebuild' | 'retrain',
+  options: { log?: (message: string) => void },
+): NonNullable<EngineState['rebuild']> {
+  const running: NonNullable<EngineState['rebuild']> = {
+    job,
+    done: (async () => {
+      const result = await runInWorker(aisle, entry, engine.config, job, options);
+      if (!(await engine.reload())) {
+        throw new AisleError('INTERNAL', 'The rebuilt search index was not found in the store');
+      }
+      await engine.refresh();
+      return result;
+    })().finally(() => {
+      if (entry.rebuild === running) entry.rebuild = undefined;
+    }),
+  };
+  entry.rebuild = running;
+  return running;
 }
 
 function buildsInWorker(aisle: Aisle, config: SearchConfig): boolean {
@@ -122,15 +144,15 @@ async function runInWorker(
   aisle: Aisle,
   entry: EngineState,
   config: SearchConfig,
-  rebuild: boolean,
+  job: IndexBuildRequest['job'],
   hooks: { log?: (message: string) => void; onProgress?: (progress: SyncProgress) => void },
-): Promise<BuildReport | undefined> {
+): Promise<BackgroundResult> {
   entry.build = buildIndexInWorker(
     {
       database: aisle.config.database,
       config: backgroundConfig(config),
       eventWeights: aisle.config.events.weights,
-      rebuild,
+      job,
     },
     hooks,
   );
@@ -156,7 +178,7 @@ export async function closeSearchEngine(aisle: Aisle): Promise<void> {
   if (!entry) return;
   entries.delete(aisle);
   await entry.build?.cancel();
-  await entry.rebuild?.catch(() => undefined);
+  await entry.rebuild?.done.catch(() => undefined);
   await (await entry.engine.catch(() => undefined))?.close();
 }
 

@@ -3,6 +3,7 @@ import { AisleError } from '../core/errors.js';
 import { openStore } from '../store/open-store.js';
 import type { SyncProgress } from './index-sync.js';
 import type { SearchConfig } from './search-config.js';
+import type { TrainingReport } from '../text/encoder/train-encoder.js';
 import { type BuildReport, SearchEngine } from './search-engine.js';
 
 /** What the serving thread asks the index-building thread to do. */
@@ -10,8 +11,12 @@ export interface IndexBuildRequest {
   database: string;
   config: SearchConfig;
   eventWeights: Readonly<Record<string, number>>;
-  /** Build even when a fitting index is stored (POST /search/index); else such an index is kept. */
-  rebuild: boolean;
+  /**
+   * `build`: a missing index (a fitting one stored meanwhile is kept); `rebuild`: from scratch
+   * (POST /search/index); `retrain`: the stored index's trained encoder, incrementally, and every
+   * item's vector (POST /search/index {"retrain": true}).
+   */
+  job: 'build' | 'rebuild' | 'retrain';
   /** Set to 1 by the serving thread to stop the build before it saves (one Int32 on shared memory). */
   cancel: Int32Array;
 }
@@ -21,6 +26,7 @@ export type IndexBuildMessage =
   | { kind: 'log'; message: string }
   | { kind: 'progress'; progress: SyncProgress }
   | { kind: 'built'; report: BuildReport | undefined }
+  | { kind: 'retrained'; training: TrainingReport }
   | { kind: 'cancelled' }
   | { kind: 'failed'; message: string; code?: string };
 
@@ -34,19 +40,28 @@ async function main(request: IndexBuildRequest, post: (message: IndexBuildMessag
       eventWeights: request.eventWeights,
       log: (message) => post({ kind: 'log', message }),
     });
+    const onProgress = (progress: SyncProgress) => {
+      // Progress comes at every phase and batch, so a cancel stops the work within one batch. The
+      // last call of a build (phase `save`) comes before the index is written: a cancelled build
+      // leaves at most a newly trained encoder, complete, which the next build takes up.
+      if (Atomics.load(request.cancel, 0) === 1) throw new AisleError('CONFLICT', 'index build cancelled');
+      post({ kind: 'progress', progress });
+    };
+    if (request.job === 'retrain') {
+      if (!engine.ready)
+        throw new AisleError('CONFLICT', 'No search index is stored to retrain the encoder of');
+      const training = await engine.retrainEncoder(onProgress);
+      await engine.close();
+      post({ kind: 'retrained', training });
+      return;
+    }
     // Another process may have stored a fitting index since the serving thread looked.
-    if (engine.ready && !request.rebuild) {
+    if (engine.ready && request.job === 'build') {
       await engine.close();
       post({ kind: 'built', report: undefined });
       return;
     }
-    const report = await engine.build((progress) => {
-      // Progress comes at every phase and batch, so a cancel stops the build within one batch. The
-      // last call (phase `save`) comes before the index is written: a cancelled build leaves at most
-      // a newly trained encoder, complete, which the next build takes up instead of training again.
-      if (Atomics.load(request.cancel, 0) === 1) throw new AisleError('CONFLICT', 'index build cancelled');
-      post({ kind: 'progress', progress });
-    });
+    const report = await engine.build(onProgress);
     await engine.close();
     post({ kind: 'built', report });
   } finally {

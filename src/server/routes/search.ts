@@ -88,8 +88,9 @@ export function registerSearchRoutes(
         `Send {"retrain": true|false}: ${parsed.error.issues[0]?.message ?? ''}`,
       );
     }
-    if (parsed.data.retrain) return { training: await (await engine()).retrainEncoder() };
-    return rebuildSearchIndex(aisle, { log });
+    const result = await rebuildSearchIndex(aisle, { log, retrain: parsed.data.retrain });
+    // The responses as before: the build report, or {training} for a retrain.
+    return parsed.data.retrain ? { training: result.training } : result.report;
   });
 
   app.post('/search/refresh', async () => (await engine()).refresh(true));
