@@ -34,6 +34,24 @@ async function shop(name: string): Promise<Aisle> {
   return aisle;
 }
 
+let servers = 0;
+
+/** A real server on the shop (search settings from AISLE_SEARCH_CONFIG, as in production) for `run`. */
+async function withServer(
+  aisle: Aisle,
+  options: { prepareSearch?: boolean },
+  run: (base: string) => Promise<void>,
+): Promise<void> {
+  process.env['AISLE_SEARCH_CONFIG'] = temp.file(`search-${++servers}.json`, JSON.stringify(small));
+  const app = await startServer(aisle, options);
+  try {
+    await run(await app.listen({ host: '127.0.0.1', port: 0 }));
+  } finally {
+    delete process.env['AISLE_SEARCH_CONFIG'];
+    await app.close();
+  }
+}
+
 afterEach(async () => {
   vi.restoreAllMocks();
   for (const aisle of opened.splice(0)) {
@@ -114,10 +132,7 @@ describe('first search index in a worker thread', () => {
 describe('POST /search/index on a serving process', () => {
   it('rebuilds in a worker thread and swaps the new index in, while searches go on over the old one', async () => {
     const aisle = await shop('rebuild');
-    process.env['AISLE_SEARCH_CONFIG'] = temp.file('rebuild.json', JSON.stringify(small));
-    const app = await startServer(aisle);
-    try {
-      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    await withServer(aisle, {}, async (base) => {
       const search = async (q: string) =>
         (await (await fetch(`${base}/search?mode=lexical&q=${encodeURIComponent(q)}`)).json()) as {
           hits: { itemId: string }[];
@@ -149,20 +164,14 @@ describe('POST /search/index on a serving process', () => {
       expect((await search('保温 电水壶')).hits.map((hit) => hit.itemId)).toContain('kettle-new');
       const status = (await (await fetch(`${base}/search/status`)).json()) as Record<string, unknown>;
       expect(status).toMatchObject({ ready: true, items: searchCatalogue.length + 1 });
-    } finally {
-      delete process.env['AISLE_SEARCH_CONFIG'];
-      await app.close();
-    }
+    });
   });
 });
 
 describe('POST /search/index {"retrain": true} on a serving process', () => {
   it('retrains the encoder in a worker thread and swaps the re-encoded index in', async () => {
     const aisle = await shop('retrain');
-    process.env['AISLE_SEARCH_CONFIG'] = temp.file('retrain.json', JSON.stringify(small));
-    const app = await startServer(aisle);
-    try {
-      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    await withServer(aisle, {}, async (base) => {
       const status = async () =>
         (await (await fetch(`${base}/search/status`)).json()) as { ready: boolean; semantic: string };
       // The first index builds on the first status call: wait until it is ready.
@@ -188,20 +197,14 @@ describe('POST /search/index {"retrain": true} on a serving process', () => {
       expect(after.semantic).not.toBe(before.semantic);
       const search = await fetch(`${base}/search?mode=semantic&q=${encodeURIComponent('红色纯棉T恤')}`);
       expect(search.status).toBe(200);
-    } finally {
-      delete process.env['AISLE_SEARCH_CONFIG'];
-      await app.close();
-    }
+    });
   });
 });
 
 describe('GET /search/status while the first index builds', () => {
   it('answers at once with the progress, then the ready index; prepareSearch starts the build at listen', async () => {
     const aisle = await shop('server');
-    process.env['AISLE_SEARCH_CONFIG'] = temp.file('search.json', JSON.stringify(small));
-    const app = await startServer(aisle, { prepareSearch: true });
-    try {
-      const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    await withServer(aisle, { prepareSearch: true }, async (base) => {
       // Started by the server itself, before any search.
       expect(searchEngineOpening(aisle)).toBeDefined();
       const seen: Record<string, unknown>[] = [];
@@ -219,10 +222,7 @@ describe('GET /search/status while the first index builds', () => {
       expect(seen.at(-1)).toMatchObject({ ready: true, items: searchCatalogue.length });
       const search = await fetch(`${base}/search?q=${encodeURIComponent('红色纯棉T恤')}`);
       expect(((await search.json()) as { hits: { itemId: string }[] }).hits[0]?.itemId).toBe('tee-red');
-    } finally {
-      delete process.env['AISLE_SEARCH_CONFIG'];
-      await app.close();
-    }
+    });
   });
 });
 
