@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type OpenLoopResult, openLoop, percentileOf } from '../serve/open-loop.js';
+import { type OpenLoopResult, openLoop, percentileOf, waitForHealth } from '../serve/open-loop.js';
 import { type CatalogueName, datasetsDir, openCatalogue, requireDatasets } from './catalogues.js';
 
 /**
@@ -91,14 +91,7 @@ async function runMode(mode: string): Promise<void> {
   );
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  for (let tries = 0; ; tries++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) break;
-    } catch {
-      if (tries > 1200) throw new Error('the server did not start');
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitForHealth(base, 50);
   const listening = (performance.now() - started) / 1000;
   let readyAt: number | undefined;
   const poll = (async () => {

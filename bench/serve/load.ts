@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { LARGE_CATALOGUE_SERVING, ML1M_SERVING, type ServingShape, writeServingEvents } from './load-data.js';
-import { type OpenLoopResult, openLoop, percentileOf } from './open-loop.js';
+import { type OpenLoopResult, openLoop, percentileOf, waitForHealth } from './open-loop.js';
 
 /**
  * Serving under load, with the server in its own process(es) (the built CLI, as deployed) and the
@@ -95,14 +95,7 @@ const server: ChildProcess = spawn(
   { stdio: ['ignore', 'ignore', 'inherit'] },
 );
 const base = `http://127.0.0.1:${port}`;
-for (let tries = 0; ; tries++) {
-  try {
-    if ((await fetch(`${base}/health`)).ok) break;
-  } catch {
-    if (tries > 1200) throw new Error('the server did not start');
-  }
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
+await waitForHealth(base, 100);
 // Every worker listens once each has answered once (the cluster spreads new connections).
 await openLoop({ base, rate: 50, seconds: 2, connections: 8, nextPath: () => '/health' });
 

@@ -109,3 +109,15 @@ export function percentileOf(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
+
+/** Polls `GET /health` every `pollMs` until the server answers it; throws after `maxTries` refusals. */
+export async function waitForHealth(base: string, pollMs: number, maxTries = 1200): Promise<void> {
+  for (let tries = 0; ; tries++) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return;
+    } catch {
+      if (tries > maxTries) throw new Error('the server did not start');
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
