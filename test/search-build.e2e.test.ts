@@ -3,7 +3,12 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { type Aisle, openAisle } from '../src/aisle.js';
 import { configSchema } from '../src/core/config.js';
 import type { SyncProgress } from '../src/search/index-sync.js';
-import { closeSearchEngine, searchEngineFor, searchEngineOpening } from '../src/search/engine-registry.js';
+import {
+  closeSearchEngine,
+  rebuildSearchIndex,
+  searchEngineFor,
+  searchEngineOpening,
+} from '../src/search/engine-registry.js';
 import { artifactNames } from '../src/search/search-state.js';
 import { type SearchConfigInput, parseSearchConfig } from '../src/search/search-config.js';
 import { SearchEngine } from '../src/search/search-engine.js';
@@ -198,6 +203,46 @@ describe('POST /search/index {"retrain": true} on a serving process', () => {
       const search = await fetch(`${base}/search?mode=semantic&q=${encodeURIComponent('红色纯棉T恤')}`);
       expect(search.status).toBe(200);
     });
+  });
+});
+
+describe('rebuilds and a close', () => {
+  const closedOut = {
+    code: 'CONFLICT',
+    message: expect.stringMatching(/closed before this job could start/),
+  };
+
+  it('starts no job that was still waiting for the other job when the engine closed', async () => {
+    const aisle = await shop('close-waiting');
+    await searchEngineFor(aisle, { config: parseSearchConfig(small) });
+    const jobs = vi.spyOn(SearchEngine.prototype, 'holdSaves');
+    const retrain = rebuildSearchIndex(aisle, { retrain: true });
+    await vi.waitFor(() => expect(jobs).toHaveBeenCalledTimes(1));
+    // The other job waits for the retrain to end first.
+    const rebuild = expect(rebuildSearchIndex(aisle)).rejects.toMatchObject(closedOut);
+    // A turn of the event loop: the rebuild is past its opening check and waiting.
+    await new Promise((resolve) => setImmediate(resolve));
+    await closeSearchEngine(aisle);
+    // The retrain was cancelled, or ended before the cancel reached it.
+    await retrain.catch(() => undefined);
+    await rebuild;
+    expect(jobs).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs no job, on a worker or here, that was asked for as the engine closed', async () => {
+    const aisle = await shop('close-asked');
+    await searchEngineFor(aisle, { config: parseSearchConfig(small) });
+    const here = [
+      vi.spyOn(SearchEngine.prototype, 'holdSaves'),
+      vi.spyOn(SearchEngine.prototype, 'build'),
+      vi.spyOn(SearchEngine.prototype, 'retrainEncoder'),
+    ];
+    const jobs = [rebuildSearchIndex(aisle, { retrain: true }), rebuildSearchIndex(aisle)].map((job) =>
+      expect(job).rejects.toMatchObject(closedOut),
+    );
+    await closeSearchEngine(aisle);
+    await Promise.all(jobs);
+    for (const spy of here) expect(spy).not.toHaveBeenCalled();
   });
 });
 

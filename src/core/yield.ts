@@ -5,3 +5,24 @@
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Time slices for a long loop on a serving thread: `pause()` yields to the event loop once a slice
+ * has passed since the last yield and returns at once otherwise, so a loop over many records holds
+ * requests up for about one slice at a time, whatever the records cost.
+ *
+ * @example
+ * const slices = new TimeSlices();
+ * for (const item of items) { index(item); await slices.pause(); }
+ */
+export class TimeSlices {
+  private last = performance.now();
+
+  constructor(private readonly sliceMs = 10) {}
+
+  async pause(): Promise<void> {
+    if (performance.now() - this.last < this.sliceMs) return;
+    await yieldToEventLoop();
+    this.last = performance.now();
+  }
+}

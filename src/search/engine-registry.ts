@@ -100,14 +100,17 @@ export async function rebuildSearchIndex(
   aisle: Aisle,
   options: { log?: (message: string) => void; retrain?: boolean } = {},
 ): Promise<BackgroundResult> {
-  const engine = await searchEngineFor(aisle, options.log ? { log: options.log } : {});
-  const entry = entries.get(aisle);
-  if (!entry || !buildsInWorker(aisle, engine.config)) {
+  const opening = searchEngineFor(aisle, options.log ? { log: options.log } : {});
+  const entry = entries.get(aisle)!;
+  const engine = await opening;
+  assertOpen(aisle, entry);
+  if (!buildsInWorker(aisle, engine.config)) {
     return options.retrain ? { training: await engine.retrainEncoder() } : { report: await engine.build() };
   }
   const job = options.retrain ? 'retrain' : 'rebuild';
   // One job at a time: the same job shares the one under way, another waits for it to end.
   while (entry.rebuild && entry.rebuild.job !== job) await entry.rebuild.done.catch(() => undefined);
+  assertOpen(aisle, entry);
   const running = entry.rebuild ?? startJob(aisle, entry, engine, job, options);
   return running.done;
 }
@@ -122,18 +125,34 @@ function startJob(
   const running: NonNullable<EngineState['rebuild']> = {
     job,
     done: (async () => {
-      const result = await runInWorker(aisle, entry, engine.config, job, options);
-      if (!(await engine.reload())) {
-        throw new AisleError('INTERNAL', 'The rebuilt search index was not found in the store');
+      const release = await engine.holdSaves();
+      try {
+        assertOpen(aisle, entry);
+        const result = await runInWorker(aisle, entry, engine.config, job, options);
+        if (!(await engine.reload())) {
+          throw new AisleError('INTERNAL', 'The rebuilt search index was not found in the store');
+        }
+        await engine.refresh();
+        return result;
+      } finally {
+        release();
       }
-      await engine.refresh();
-      return result;
     })().finally(() => {
       if (entry.rebuild === running) entry.rebuild = undefined;
     }),
   };
   entry.rebuild = running;
   return running;
+}
+
+/** A job that waited (for another job, or a save) must not start once the engine was closed. */
+function assertOpen(aisle: Aisle, entry: EngineState): void {
+  if (entries.get(aisle) !== entry) {
+    throw new AisleError(
+      'CONFLICT',
+      'The search engine was closed before this job could start; nothing was rebuilt',
+    );
+  }
 }
 
 function buildsInWorker(aisle: Aisle, config: SearchConfig): boolean {

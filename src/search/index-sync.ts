@@ -1,4 +1,5 @@
 import type { Item } from '../core/entities.js';
+import { TimeSlices } from '../core/yield.js';
 import type { Store } from '../store/store.js';
 import { DocTable } from './doc-table.js';
 import { itemFingerprint } from './item-text.js';
@@ -28,9 +29,12 @@ export async function latestItemBatch(store: Store): Promise<number> {
 /** Reads every item of the store, in store order. */
 export async function readAllItems(store: Store, onProgress?: (done: number) => void): Promise<Item[]> {
   const items: Item[] = [];
-  for await (const batch of store.scanItems(10_000)) {
+  // Pages of 1,000 with pauses between: a refresh reads every item on the serving thread.
+  const slices = new TimeSlices();
+  for await (const batch of store.scanItems(1000)) {
     items.push(...batch);
     onProgress?.(items.length);
+    await slices.pause();
   }
   return items;
 }
@@ -66,9 +70,12 @@ export interface ItemChanges {
 
 /**
  * Brings the documents and the lexical index up to date with the store's items: only items whose
- * fingerprint changed are analysed again; items gone from the store are removed.
+ * fingerprint changed are analysed again; items gone from the store are removed. Runs on the
+ * serving thread after an import, so it yields between items every few milliseconds; a search in
+ * between sees each item either before or after its change, never half of one.
  */
-export function applyItemChanges(state: SearchState, items: readonly Item[]): ItemChanges {
+export async function applyItemChanges(state: SearchState, items: readonly Item[]): Promise<ItemChanges> {
+  const slices = new TimeSlices();
   const seen = new Set<string>();
   const changed: ItemChanges['changed'] = [];
   for (const item of items) {
@@ -80,6 +87,7 @@ export function applyItemChanges(state: SearchState, items: readonly Item[]): It
     state.docs.set(doc, item, fingerprint);
     state.lexical.setItem(doc, item);
     changed.push({ doc, item, fingerprint });
+    await slices.pause();
   }
   let removed = 0;
   for (const itemId of [...state.docs.liveItemIds()]) {
@@ -89,8 +97,9 @@ export function applyItemChanges(state: SearchState, items: readonly Item[]): It
     state.lexical.removeDoc(doc);
     state.semantic?.remove(doc);
     removed++;
+    await slices.pause();
   }
-  state.lexical.maybeCompact();
+  await state.lexical.maybeCompact();
   return { changed, removed };
 }
 
@@ -105,7 +114,10 @@ export async function followEvents(
   eventWeights: Readonly<Record<string, number>>,
 ): Promise<number> {
   let seq = afterSeq;
-  for await (const batch of store.scanEvents({ afterSeq, batchSize: 50_000 })) {
+  const slices = new TimeSlices();
+  // Batches of 5,000: a bulk import of events is read on the serving thread, a batch at a time.
+  for await (const batch of store.scanEvents({ afterSeq, batchSize: 5000 })) {
+    await slices.pause();
     for (const event of batch) {
       seq = Math.max(seq, event.seq);
       if (event.itemId === undefined) continue;

@@ -1,7 +1,8 @@
 import type { Item } from '../core/entities.js';
+import { yieldToEventLoop } from '../core/yield.js';
 import { type Analyzer, createAnalyzer } from '../text/analyzer.js';
 import { arrayOf, packArrays, unpackArrays } from '../text/binary-codec.js';
-import { loadCedict } from '../text/cedict.js';
+import { loadCedict, loadCedictInSlices } from '../text/cedict.js';
 import { normalizeText } from '../text/normalize.js';
 import { GroupScorer } from '../text/group-scorer.js';
 import { InvertedIndex } from '../text/inverted-index.js';
@@ -94,7 +95,7 @@ export class LexicalIndex {
    */
   compact(): void {
     this.index.compact();
-    if (this.config.translation.enabled && this.index.termCount !== this.translatedTerms) {
+    if (this.translationsStale()) {
       this.translations = TranslationTable.build(
         loadCedict(),
         this.analyzer,
@@ -105,14 +106,31 @@ export class LexicalIndex {
     }
   }
 
-  /** Compacts when enough postings wait in the delta that scanning them costs more than a rebuild. */
-  maybeCompact(): boolean {
+  /**
+   * Compacts when enough postings wait in the delta that scanning them costs more than a rebuild.
+   * Runs on a serving thread (a refresh), so the translation table is rebuilt in slices; searches
+   * meanwhile use the one before, and the index must not change until this resolves.
+   */
+  async maybeCompact(): Promise<boolean> {
     const pending = this.index.pendingPostings;
-    if (pending > 50_000 || (pending > 2000 && pending > this.index.documentCount)) {
-      this.compact();
-      return true;
+    if (pending <= 50_000 && (pending <= 2000 || pending <= this.index.documentCount)) return false;
+    this.index.compact();
+    if (this.translationsStale()) {
+      await yieldToEventLoop();
+      const termCount = this.index.termCount;
+      this.translations = await TranslationTable.buildInSlices(
+        await loadCedictInSlices(),
+        this.analyzer,
+        (term) => this.index.termId(term),
+        (termId) => this.index.documentFrequency(termId),
+      );
+      this.translatedTerms = termCount;
     }
-    return false;
+    return true;
+  }
+
+  private translationsStale(): boolean {
+    return this.config.translation.enabled && this.index.termCount !== this.translatedTerms;
   }
 
   /** Index terms with the form they were written in (lower-cased, not stemmed). */

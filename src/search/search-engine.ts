@@ -73,7 +73,16 @@ export class SearchEngine {
   private readonly log: (message: string) => void;
   private readonly now: () => number;
   private lastCheck = 0;
-  private refreshing: Promise<RefreshReport> | undefined;
+  /** The refresh under way, with the state it works on (a reload may swap another in meanwhile). */
+  private refreshing: { state: SearchState; done: Promise<RefreshReport> } | undefined;
+  /** Holds on the periodic save, while another thread builds an index to take up (`holdSaves`). */
+  private saveHolds = 0;
+  /**
+   * The tail of the queue that refreshes and saves take turns on: a save yields to the event loop
+   * between its parts, and a refresh meanwhile would change the documents after the lexical index
+   * was written and before they were, so the two never overlap.
+   */
+  private turn: Promise<unknown> = Promise.resolve();
   private lastSave = 0;
   private unsaved = false;
   private loaded = false;
@@ -208,11 +217,39 @@ export class SearchEngine {
    * every ten minutes (and on `close`).
    */
   async refresh(force = false): Promise<RefreshReport> {
-    if (this.refreshing) return this.refreshing;
-    this.refreshing = this.doRefresh(force).finally(() => {
-      this.refreshing = undefined;
-    });
-    return this.refreshing;
+    // A refresh of a state swapped out since it began (`reload`) does not catch the new one up.
+    while (this.refreshing && this.refreshing.state !== this.state) {
+      await this.refreshing.done.catch(() => undefined);
+    }
+    if (this.refreshing) return this.refreshing.done;
+    const state = this.state;
+    const running = { state, done: this.inTurn(() => this.doRefresh(state, force)) };
+    this.refreshing = running;
+    void running.done
+      .finally(() => {
+        if (this.refreshing === running) this.refreshing = undefined;
+      })
+      .catch(() => undefined);
+    return running.done;
+  }
+
+  /**
+   * Holds the periodic save until the returned release is called, once a save under way has
+   * finished: while another thread builds an index for this engine to take up (`reload`), a save
+   * of the state being replaced would write over the new index, or tear it for the thread reading
+   * it. Nothing is lost by holding: the store keeps every item and event, and the next save writes
+   * all the engine has.
+   */
+  async holdSaves(): Promise<() => void> {
+    this.saveHolds++;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.saveHolds--;
+    };
+    await this.inTurn(async () => undefined);
+    return release;
   }
 
   /** Answers a search; checks the store for changes in the background (at most every `refreshSeconds`). */
@@ -261,7 +298,7 @@ export class SearchEngine {
 
   /** Saves pending changes and releases the encoder. */
   async close(): Promise<void> {
-    await this.refreshing?.catch(() => undefined);
+    await this.refreshing?.done.catch(() => undefined);
     if (this.unsaved) await this.save();
     await this.state.encoder?.close();
   }
@@ -432,44 +469,61 @@ export class SearchEngine {
     this.refresh().catch((error: unknown) => this.log(`search: refresh failed: ${String(error)}`));
   }
 
-  private async doRefresh(force: boolean): Promise<RefreshReport> {
+  private async doRefresh(state: SearchState, force: boolean): Promise<RefreshReport> {
     this.lastCheck = this.now();
     const report: RefreshReport = { changed: 0, removed: 0, events: 0 };
     const itemBatch = await latestItemBatch(this.store);
-    if (force || itemBatch > this.state.itemBatch) {
+    if (force || itemBatch > state.itemBatch) {
       const items = await readAllItems(this.store);
-      const changes = applyItemChanges(this.state, items);
+      const changes = await applyItemChanges(state, items);
       report.changed = changes.changed.length;
       report.removed = changes.removed;
-      if (this.state.semantic && changes.changed.length > 0) {
+      if (state.semantic && changes.changed.length > 0) {
         const stale = changes.changed.filter(
-          (change) => !this.state.semantic!.isCurrent(change.doc, change.fingerprint),
+          (change) => !state.semantic!.isCurrent(change.doc, change.fingerprint),
         );
-        await this.state.semantic.embed(
+        await state.semantic.embed(
           stale.map((change) => change.doc),
           stale.map((change) => change.item),
           stale.map((change) => change.fingerprint),
           this.config.semantic.batchSize,
         );
       }
-      this.state.itemBatch = itemBatch;
+      state.itemBatch = itemBatch;
       if (report.changed > 0 || report.removed > 0) this.unsaved = true;
     }
-    const before = this.state.eventSeq;
-    this.state.eventSeq = await followEvents(this.store, this.state.docs, before, this.eventWeights);
-    report.events = this.state.eventSeq - before;
+    const before = state.eventSeq;
+    state.eventSeq = await followEvents(this.store, state.docs, before, this.eventWeights);
+    report.events = state.eventSeq - before;
     if (report.events > 0) this.unsaved = true;
-    if (this.unsaved && this.now() - this.lastSave > 10 * 60_000) await this.save();
+    const saveDue = this.unsaved && this.now() - this.lastSave > 10 * 60_000;
+    // In the refresh's own turn: `writeState`, not `save`, which would wait for this turn to end.
+    if (saveDue && this.saveHolds === 0 && state === this.state) await this.writeState();
     return report;
   }
 
-  private async save(): Promise<void> {
-    await saveIndex(this.store, this.state, this.config);
-    if (this.state.semantic) {
+  private save(): Promise<void> {
+    return this.inTurn(() => this.writeState());
+  }
+
+  /** Runs `work` once the refreshes and saves queued before it have ended. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(work, work);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+
+  private async writeState(): Promise<void> {
+    const { state } = this;
+    await saveIndex(this.store, state, this.config);
+    if (state.semantic) {
+      await yieldToEventLoop();
+      const embeddings = state.semantic.encode();
+      await yieldToEventLoop();
       await this.store.saveArtifact(
         artifactNames.embeddings,
-        { encoderId: this.state.semantic.encoder.id, count: this.state.semantic.size },
-        this.state.semantic.encode(),
+        { encoderId: state.semantic.encoder.id, count: state.semantic.size },
+        embeddings,
       );
     }
     this.lastSave = this.now();

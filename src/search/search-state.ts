@@ -31,18 +31,28 @@ export interface SearchState {
   itemBatch: number;
 }
 
-/** Saves the lexical index with the documents, and the suggestions. */
+/**
+ * Saves the lexical index with the documents, and the suggestions, yielding between the parts (a
+ * serving thread saves every ten minutes while it has changes; each part of a 50,000-item index
+ * takes tens of milliseconds to encode or write). The caller keeps `state` from changing meanwhile.
+ */
 export async function saveIndex(store: Store, state: SearchState, config: SearchConfig): Promise<void> {
+  const lexical = state.lexical.encode();
+  await yieldToEventLoop();
   const bytes = packArrays(
     { fingerprint: indexFingerprint(config), eventSeq: state.eventSeq, itemBatch: state.itemBatch },
-    { lexical: state.lexical.encode(), docs: state.docs.encode() },
+    { lexical, docs: state.docs.encode() },
   );
+  await yieldToEventLoop();
   await store.saveArtifact(
     artifactNames.index,
     { items: state.docs.size, terms: state.lexical.index.termCount, eventSeq: state.eventSeq },
     bytes,
   );
-  await store.saveArtifact(artifactNames.suggest, { entries: state.suggest.size }, state.suggest.encode());
+  await yieldToEventLoop();
+  const suggest = state.suggest.encode();
+  await yieldToEventLoop();
+  await store.saveArtifact(artifactNames.suggest, { entries: state.suggest.size }, suggest);
 }
 
 /**

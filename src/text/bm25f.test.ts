@@ -84,4 +84,24 @@ describe('BM25F', () => {
     const restored = InvertedIndex.decode(index.encode());
     expect(Object.keys(scores(restored, 'blouse'))).toEqual(['1']);
   });
+
+  it('encodes without compacting again when nothing changed, and what a compaction gives after a write', () => {
+    const index = buildIndex('bm25f');
+    const compacted = index.encode();
+    expect(index.encode()).toEqual(compacted);
+    const asCompacted = (): Uint8Array => {
+      const encoded = index.encode();
+      index.compact();
+      expect(index.encode()).toEqual(encoded);
+      return encoded;
+    };
+    // A document added after the compaction waits in the delta; the encoded index holds it.
+    index.setDocument(3, [['green', 'scarf'], []]);
+    expect(Object.keys(scores(InvertedIndex.decode(asCompacted()), 'scarf'))).toEqual(['3']);
+    // A removal leaves stale postings in the CSR segment; the encoded index drops them.
+    index.removeDocument(2);
+    const restored = InvertedIndex.decode(asCompacted());
+    expect(scores(restored, 'dress')).toEqual({});
+    expect(restored.documentCount).toBe(3);
+  });
 });

@@ -61,4 +61,28 @@ describe('CC-CEDICT expansion', () => {
     expect(table.fromChinese('电饭煲')).toEqual([]);
     expect(table.fromEnglish('kettle')).toEqual([]);
   });
+
+  it('builds the same table in slices, giving the event loop turns meanwhile', async () => {
+    let turns = 0;
+    let ended = false;
+    const count = () => {
+      if (ended) return;
+      turns++;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    // The df ranks translations: a varied one, so the order of equal weights is exercised too.
+    const frequency = (id: number) => (id * 7) % 5;
+    const sliced = await TranslationTable.buildInSlices(
+      loadCedict(),
+      analyzer,
+      (term) => ids.get(term) ?? -1,
+      frequency,
+    );
+    ended = true;
+    const whole = TranslationTable.build(loadCedict(), analyzer, (term) => ids.get(term) ?? -1, frequency);
+    expect(sliced.toJSON()).toEqual(whole.toJSON());
+    expect(sliced.size.zhToEn).toBeGreaterThan(0);
+    expect(turns).toBeGreaterThanOrEqual(2);
+  });
 });
