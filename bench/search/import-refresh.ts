@@ -49,7 +49,14 @@ if (!existsSync(indexed)) {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const results: { seconds: number; stallMs: number; p50: number; p99: number; max: number }[] = [];
+const results: {
+  seconds: number;
+  stallMs: number;
+  searches: number;
+  p50: number;
+  p99: number;
+  max: number;
+}[] = [];
 for (let run = 0; run < runs; run++) {
   const file = join(cache, `import-refresh-run.db`);
   rmSync(file, { force: true });
@@ -94,6 +101,7 @@ for (let run = 0; run < runs; run++) {
   const result = {
     seconds,
     stallMs: stall,
+    searches: latencies.length,
     p50: percentileOf(sorted, 50),
     p99: percentileOf(sorted, 99),
     max: percentileOf(sorted, 100),
@@ -105,7 +113,6 @@ for (let run = 0; run < runs; run++) {
       catalogue,
       run,
       added: report.changed,
-      searches: latencies.length,
       ...result,
     }),
   );
@@ -122,6 +129,7 @@ console.log(
     added,
     seconds: pick('seconds'),
     stallMs: pick('stallMs'),
+    searches: pick('searches'),
     p50: pick('p50'),
     p99: pick('p99'),
     max: pick('max'),

@@ -26,3 +26,21 @@ export class TimeSlices {
     this.last = performance.now();
   }
 }
+
+/** Runs a job written as steps (a generator that stops between them) to its end at once. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs a job written as steps to its end, pausing for the event loop between steps every slice. */
+export async function runStepsInSlices<T>(steps: Generator<void, T>): Promise<T> {
+  const slices = new TimeSlices();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await slices.pause();
+  }
+}

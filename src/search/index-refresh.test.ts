@@ -6,6 +6,7 @@ import { parseSearchConfig } from './search-config.js';
 import { SearchEngine } from './search-engine.js';
 import { parseSearchRequest } from './search-request.js';
 import { artifactNames, loadIndex } from './search-state.js';
+import { turnsDuring } from '../../test/support/event-loop-turns.js';
 
 /**
  * How the index catches up with the store on a serving thread: a refresh after a large import and
@@ -50,16 +51,7 @@ describe('search index refresh on a serving thread', () => {
   it('lets other work run between the slices of a refresh after a large import', async () => {
     const engine = await indexedStore(100);
     await store!.upsertItems(items(100, 5000));
-    let turns = 0;
-    let ended = false;
-    const count = () => {
-      if (ended) return;
-      turns++;
-      setImmediate(count);
-    };
-    setImmediate(count);
-    const report = await engine.refresh(true);
-    ended = true;
+    const { result: report, turns } = await turnsDuring(() => engine.refresh(true));
     expect(report.changed).toBe(5000);
     // Without the pauses the refresh runs to its end before the first of these turns.
     expect(turns).toBeGreaterThanOrEqual(2);

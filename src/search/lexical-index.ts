@@ -106,27 +106,33 @@ export class LexicalIndex {
     }
   }
 
-  /**
-   * Compacts when enough postings wait in the delta that scanning them costs more than a rebuild.
-   * Runs on a serving thread (a refresh), so the translation table is rebuilt in slices; searches
-   * meanwhile use the one before, and the index must not change until this resolves.
-   */
+  /** Compacts when enough postings wait in the delta that scanning them costs more than a rebuild. */
   async maybeCompact(): Promise<boolean> {
     const pending = this.index.pendingPostings;
     if (pending <= 50_000 && (pending <= 2000 || pending <= this.index.documentCount)) return false;
-    this.index.compact();
-    if (this.translationsStale()) {
-      await yieldToEventLoop();
-      const termCount = this.index.termCount;
-      this.translations = await TranslationTable.buildInSlices(
-        await loadCedictInSlices(),
-        this.analyzer,
-        (term) => this.index.termId(term),
-        (termId) => this.index.documentFrequency(termId),
-      );
-      this.translatedTerms = termCount;
-    }
+    await this.compactInSlices();
     return true;
+  }
+
+  /**
+   * `compact` on a serving thread (a refresh, a save): the postings and the translation table are
+   * rebuilt in slices, and searches meanwhile use the ones before. Nothing to do when nothing was
+   * written since the last compaction.
+   */
+  async compactInSlices(): Promise<void> {
+    if (this.index.uncompacted) await this.index.compactInSlices();
+    if (!this.translationsStale()) return;
+    await yieldToEventLoop();
+    const termCount = this.index.termCount;
+    const translations = await TranslationTable.buildInSlices(
+      await loadCedictInSlices(),
+      this.analyzer,
+      (term) => this.index.termId(term),
+      (termId) => this.index.documentFrequency(termId),
+    );
+    // Terms added meanwhile (none under a refresh's turn) wait for the next compaction.
+    this.translations = translations;
+    this.translatedTerms = termCount;
   }
 
   private translationsStale(): boolean {

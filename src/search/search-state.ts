@@ -37,6 +37,8 @@ export interface SearchState {
  * takes tens of milliseconds to encode or write). The caller keeps `state` from changing meanwhile.
  */
 export async function saveIndex(store: Store, state: SearchState, config: SearchConfig): Promise<void> {
+  // Compacted here in slices, so encoding does not compact in one piece.
+  await state.lexical.compactInSlices();
   const lexical = state.lexical.encode();
   await yieldToEventLoop();
   const bytes = packArrays(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bm25Idf, bm25Saturation, bm25fPseudoFrequency, summedFieldSaturation } from './bm25f.js';
 import { GroupScorer } from './group-scorer.js';
 import { InvertedIndex } from './inverted-index.js';
+import { turnsDuring } from '../../test/support/event-loop-turns.js';
 
 /**
  * Three documents, two fields (title: weight 2, b 0.75; description: weight 1, b 0.5), k1 = 1.2.
@@ -103,5 +104,46 @@ describe('BM25F', () => {
     const restored = InvertedIndex.decode(asCompacted());
     expect(scores(restored, 'dress')).toEqual({});
     expect(restored.documentCount).toBe(3);
+  });
+});
+
+describe('compaction in slices', () => {
+  // Large enough that compacting takes many 10 ms slices on any machine.
+  function largeIndex(): InvertedIndex {
+    const index = new InvertedIndex({ fields, k1: 1.2 });
+    for (let doc = 0; doc < 60_000; doc++) {
+      index.setDocument(doc, [
+        [`w${doc % 97}`, `w${doc % 389}`, `w${doc % 1013}`, `d${doc}`],
+        [`w${doc % 7}`, `w${doc % 13}`, `w${(doc * 31) % 4099}`],
+      ]);
+    }
+    return index;
+  }
+
+  it('gives the index a whole compaction gives, letting other work run meanwhile', async () => {
+    const sliced = largeIndex();
+    const { turns } = await turnsDuring(() => sliced.compactInSlices());
+    expect(sliced.uncompacted).toBe(false);
+    const whole = largeIndex();
+    whole.compact();
+    // Byte for byte (Buffer.equals: a deep comparison of megabytes takes vitest half a minute).
+    expect(Buffer.from(sliced.encode()).equals(Buffer.from(whole.encode()))).toBe(true);
+    expect(turns).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps searches answered from the old segment until the swap, and loses no write made meanwhile', async () => {
+    const index = largeIndex();
+    const compaction = index.compactInSlices();
+    await new Promise((resolve) => setImmediate(resolve));
+    // Mid-compaction: the documents are still found through the delta.
+    expect(Object.keys(scores(index, 'd123'))).toEqual(['123']);
+    index.setDocument(60_000, [['late', 'arrival'], []]);
+    index.removeDocument(5);
+    await compaction;
+    expect(index.uncompacted).toBe(false);
+    expect(index.pendingPostings).toBe(0);
+    expect(Object.keys(scores(index, 'late'))).toEqual(['60000']);
+    expect(scores(index, 'd5')).toEqual({});
+    expect(Object.keys(scores(index, 'd123'))).toEqual(['123']);
   });
 });

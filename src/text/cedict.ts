@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AisleError } from '../core/errors.js';
-import { TimeSlices } from '../core/yield.js';
+import { runSteps, runStepsInSlices } from '../core/yield.js';
 
 /** A CC-CEDICT headword (simplified) with its short English glosses, cleaned for search. */
 export interface CedictEntry {
@@ -43,12 +43,7 @@ let cached: CedictEntry[] | undefined;
  * loadCedict().find((entry) => entry.simplified === '充电器'); // { simplified: '充电器', glosses: ['battery charger'] }
  */
 export function loadCedict(): CedictEntry[] {
-  if (cached) return cached;
-  const steps = reduceCedict(readCedictData());
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return keep(step.value);
-  }
+  return cached ?? keep(runSteps(reduceCedict(readCedictData())));
 }
 
 /**
@@ -57,14 +52,7 @@ export function loadCedict(): CedictEntry[] {
  * when a refresh rebuilds the translation table.
  */
 export async function loadCedictInSlices(): Promise<CedictEntry[]> {
-  if (cached) return cached;
-  const slices = new TimeSlices();
-  const steps = reduceCedict(readCedictData());
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return keep(step.value);
-    await slices.pause();
-  }
+  return cached ?? keep(await runStepsInSlices(reduceCedict(readCedictData())));
 }
 
 /** The entries with their glosses cleaned, stopping after every 1,024 entries. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAnalyzer } from './analyzer.js';
 import { loadCedict } from './cedict.js';
 import { TranslationTable } from './translation-table.js';
+import { turnsDuring } from '../../test/support/event-loop-turns.js';
 
 /** zh ↔ en expansion from CC-CEDICT over a small catalogue vocabulary. */
 const analyzer = createAnalyzer();
@@ -63,23 +64,11 @@ describe('CC-CEDICT expansion', () => {
   });
 
   it('builds the same table in slices, giving the event loop turns meanwhile', async () => {
-    let turns = 0;
-    let ended = false;
-    const count = () => {
-      if (ended) return;
-      turns++;
-      setImmediate(count);
-    };
-    setImmediate(count);
     // The df ranks translations: a varied one, so the order of equal weights is exercised too.
     const frequency = (id: number) => (id * 7) % 5;
-    const sliced = await TranslationTable.buildInSlices(
-      loadCedict(),
-      analyzer,
-      (term) => ids.get(term) ?? -1,
-      frequency,
+    const { result: sliced, turns } = await turnsDuring(() =>
+      TranslationTable.buildInSlices(loadCedict(), analyzer, (term) => ids.get(term) ?? -1, frequency),
     );
-    ended = true;
     const whole = TranslationTable.build(loadCedict(), analyzer, (term) => ids.get(term) ?? -1, frequency);
     expect(sliced.toJSON()).toEqual(whole.toJSON());
     expect(sliced.size.zhToEn).toBeGreaterThan(0);

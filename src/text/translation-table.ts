@@ -1,6 +1,6 @@
 import type { Analyzer } from './analyzer.js';
 import type { CedictEntry } from './cedict.js';
-import { TimeSlices } from '../core/yield.js';
+import { runSteps, runStepsInSlices } from '../core/yield.js';
 
 /** One translation of a word into index terms: all of `termIds` together stand for it. */
 export interface Translation {
@@ -43,11 +43,7 @@ export class TranslationTable {
     documentFrequency: (termId: number) => number,
     options: Partial<TranslationTableOptions> = {},
   ): TranslationTable {
-    const steps = TranslationTable.steps(entries, analyzer, termId, documentFrequency, options);
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-    }
+    return runSteps(TranslationTable.steps(entries, analyzer, termId, documentFrequency, options));
   }
 
   /**
@@ -55,20 +51,14 @@ export class TranslationTable {
    * when a refresh compacts the index, and the whole dictionary takes 0.7–1.2 s on 100,000 items.
    * The terms and their frequencies must not change until it resolves.
    */
-  static async buildInSlices(
+  static buildInSlices(
     entries: readonly CedictEntry[],
     analyzer: Analyzer,
     termId: (term: string) => number,
     documentFrequency: (termId: number) => number,
     options: Partial<TranslationTableOptions> = {},
   ): Promise<TranslationTable> {
-    const slices = new TimeSlices();
-    const steps = TranslationTable.steps(entries, analyzer, termId, documentFrequency, options);
-    for (;;) {
-      const step = steps.next();
-      if (step.done) return step.value;
-      await slices.pause();
-    }
+    return runStepsInSlices(TranslationTable.steps(entries, analyzer, termId, documentFrequency, options));
   }
 
   /** The build, stopping after every 256 dictionary entries and every 4,096 ranked keys. */
