@@ -88,6 +88,34 @@ export function runStoreContract(
       expect(new Set(ids).size).toBe(25);
     });
 
+    it('lists the items written since a time, and the newest write time', async () => {
+      expect(await store.latestItemUpdate()).toBe(0);
+      await store.upsertItems([item('a'), item('b'), item('c')]);
+      const first = await store.latestItemUpdate();
+      expect(first).toBeGreaterThan(0);
+      // The next write is stamped strictly later.
+      while (Date.now() <= first) await new Promise((resolve) => setTimeout(resolve, 1));
+      await store.upsertItems([item('b'), { ...item('c'), title: 'changed' }, item('d')]);
+      const second = await store.latestItemUpdate();
+      expect(second).toBeGreaterThan(first);
+      const since = async (time: number, batchSize?: number) => {
+        const pages: string[][] = [];
+        for await (const page of store.scanItemsUpdatedSince(time, batchSize))
+          pages.push(page.map((entry) => entry.id));
+        return pages;
+      };
+      // b was re-sent unchanged: it keeps its first time.
+      expect(await since(second)).toEqual([['c', 'd']]);
+      expect((await since(first, 2)).flat()).toEqual(['a', 'b', 'c', 'd']);
+      expect(await since(first, 2)).toEqual([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]);
+      expect(await since(second + 1)).toEqual([]);
+      const [changed] = await store.getItems(['c']);
+      expect(changed?.title).toBe('changed');
+    });
+
     it('keeps users and protected attributes apart', async () => {
       expect(await store.upsertUsers([{ id: 'u1', attributes: { tier: 'gold' } }])).toEqual({
         inserted: 1,

@@ -5,7 +5,9 @@ import { parseSearchConfig } from '../../src/search/search-config.js';
 import { parseSearchRequest } from '../../src/search/search-request.js';
 import { SearchEngine } from '../../src/search/search-engine.js';
 import { readAllItems } from '../../src/search/index-sync.js';
+import type { Item } from '../../src/core/entities.js';
 import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
 import { percentileOf } from '../serve/open-loop.js';
 import { type CatalogueName, generateVariants, openCatalogue, requireDatasets } from './catalogues.js';
 
@@ -19,7 +21,9 @@ import { type CatalogueName, generateVariants, openCatalogue, requireDatasets } 
  * refresh is the only other work, so its synchronous stretches are what the searches wait for.
  * One JSON line per run: the refresh's seconds, the longest stall of the event loop (a 2 ms
  * timer's largest gap), and latency percentiles (from each search's due time) of the searches
- * made meanwhile; then one line with the medians.
+ * made meanwhile; then one line with the medians. Then, on fresh copies again, the refresh after a
+ * batch of 10 renamed items (phase `small-batch`): reading only the items written lately, against a
+ * forced refresh that reads every item; medians likewise.
  *
  * Usage: node --import tsx bench/search/import-refresh.ts [--catalogue instacart|large]
  *   [--items 25000] [--every 10] [--runs 3]
@@ -49,23 +53,31 @@ if (!existsSync(indexed)) {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const results: {
-  seconds: number;
-  stallMs: number;
-  searches: number;
-  p50: number;
-  p99: number;
-  max: number;
-}[] = [];
-for (let run = 0; run < runs; run++) {
+// No background refresh: the ones under test are started by hand.
+const config = parseSearchConfig({ refreshSeconds: 0 });
+
+/** A fresh copy of the indexed catalogue for one run, with its items; removed by `done`. */
+async function freshCopy(): Promise<{ store: Store; items: Item[]; done: () => Promise<void> }> {
   const file = join(cache, `import-refresh-run.db`);
   rmSync(file, { force: true });
   copyFileSync(indexed, file);
   const store = await openStore(`sqlite:${file}`);
-  // No background refresh: the one under test is started by hand.
-  const engine = await SearchEngine.open(store, { config: parseSearchConfig({ refreshSeconds: 0 }) });
   const items = await readAllItems(store);
+  return {
+    store,
+    items,
+    async done() {
+      await store.close();
+      rmSync(file, { force: true });
+    },
+  };
+}
+
+/** The large import: `added` new items, refreshed while the client searches every `every` ms. */
+async function largeImport(run: number) {
+  const { store, items, done } = await freshCopy();
   const queries = items.slice(0, 200).map((item) => item.title.split(' ')[0]!);
+  const engine = await SearchEngine.open(store, { config });
   const variants = generateVariants(items, items.length + added, 11 + run).map((item, n) => ({
     ...item,
     id: `import-${run}-${n}`,
@@ -106,20 +118,57 @@ for (let run = 0; run < runs; run++) {
     p99: percentileOf(sorted, 99),
     max: percentileOf(sorted, 100),
   };
-  results.push(result);
+  console.log(JSON.stringify({ bench: 'import-refresh', catalogue, run, added: report.changed, ...result }));
+  await engine.close();
+  await done();
+  return result;
+}
+
+/**
+ * Batches of 10 renamed items (as API updates come): the refresh after one reads the items written
+ * since the index's newest write (less 5 minutes), against a forced one that reads every item. A
+ * forced refresh first records that newest write in an index cached before it was kept, and a
+ * first small batch moves it past the catalogue's own import.
+ */
+async function smallBatches(run: number) {
+  const { store, items, done } = await freshCopy();
+  const engine = await SearchEngine.open(store, { config });
+  await engine.refresh(true);
+  const renameTen = async (round: number): Promise<void> => {
+    const batch = await store.beginBatch('bench', 'item');
+    await store.upsertItems(
+      items.slice(round * 10, round * 10 + 10).map((item) => ({ ...item, title: `${item.title} r${run}` })),
+    );
+    await store.finishBatch(batch, {});
+  };
+  await renameTen(1);
+  await engine.refresh();
+  await renameTen(2);
+  let started = performance.now();
+  const { changed } = await engine.refresh();
+  const partialMs = performance.now() - started;
+  await renameTen(3);
+  started = performance.now();
+  await engine.refresh(true);
+  const fullMs = performance.now() - started;
   console.log(
     JSON.stringify({
       bench: 'import-refresh',
+      phase: 'small-batch',
       catalogue,
       run,
-      added: report.changed,
-      ...result,
+      changed,
+      partialMs,
+      fullMs,
     }),
   );
   await engine.close();
-  await store.close();
-  rmSync(file, { force: true });
+  await done();
+  return { partialMs, fullMs };
 }
+
+const results: Awaited<ReturnType<typeof largeImport>>[] = [];
+for (let run = 0; run < runs; run++) results.push(await largeImport(run));
 const pick = (key: keyof (typeof results)[number]) => median(results.map((result) => result[key]));
 console.log(
   JSON.stringify({
@@ -133,5 +182,17 @@ console.log(
     p50: pick('p50'),
     p99: pick('p99'),
     max: pick('max'),
+  }),
+);
+const small: Awaited<ReturnType<typeof smallBatches>>[] = [];
+for (let run = 0; run < runs; run++) small.push(await smallBatches(run));
+console.log(
+  JSON.stringify({
+    bench: 'import-refresh',
+    phase: 'small-batch',
+    catalogue,
+    summary: `median of ${runs}`,
+    partialMs: median(small.map((run) => run.partialMs)),
+    fullMs: median(small.map((run) => run.fullMs)),
   }),
 );

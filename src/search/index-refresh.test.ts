@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Item } from '../core/entities.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -110,6 +110,47 @@ describe('search index refresh on a serving thread', () => {
     await first;
     expect(second.changed).toBe(5000);
     expect(engine.size).toBe(5100);
+    await engine.close();
+  });
+
+  it('after an item batch, reads only the items written since the newest write it holds', async () => {
+    const engine = await indexedStore(300);
+    const newest = await store!.latestItemUpdate();
+    const everything = vi.spyOn(store!, 'scanItems');
+    const since = vi.spyOn(store!, 'scanItemsUpdatedSince');
+    const batch = await store!.beginBatch('test', 'item');
+    await store!.upsertItems([{ ...items(5, 1)[0]!, title: 'renamed wool scarf' }]);
+    await store!.finishBatch(batch, {});
+    expect(await engine.refresh()).toMatchObject({ changed: 1, removed: 0 });
+    expect(everything).not.toHaveBeenCalled();
+    // Less a margin of five minutes for writes that commit late.
+    expect(since.mock.calls.map((call) => call[0])).toEqual([newest - 5 * 60_000]);
+    expect((await engine.search(parseSearchRequest({ q: 'renamed' }))).hits[0]?.itemId).toBe('item-5');
+    // No new batch: nothing is read.
+    expect(await engine.refresh()).toMatchObject({ changed: 0 });
+    expect(since).toHaveBeenCalledTimes(1);
+    // A forced refresh (a start) checks every item.
+    await engine.refresh(true);
+    expect(everything).toHaveBeenCalledTimes(1);
+    await engine.close();
+  });
+
+  it('reads an item batch again while it is open, so writes after a refresh are not missed', async () => {
+    const engine = await indexedStore(10);
+    const since = vi.spyOn(store!, 'scanItemsUpdatedSince');
+    const batch = await store!.beginBatch('test', 'item');
+    await store!.upsertItems(items(10, 1));
+    expect((await engine.refresh()).changed).toBe(1);
+    // The same batch writes on after that refresh: no newer batch tells of it.
+    await store!.upsertItems(items(11, 1));
+    expect((await engine.refresh()).changed).toBe(1);
+    await store!.finishBatch(batch, {});
+    expect((await engine.refresh()).changed).toBe(0);
+    expect(since).toHaveBeenCalledTimes(3);
+    // Finished at the last look: no more reads.
+    await engine.refresh();
+    expect(since).toHaveBeenCalledTimes(3);
+    expect(engine.size).toBe(12);
     await engine.close();
   });
 });

@@ -14,8 +14,9 @@ import {
   buildLexical,
   buildSuggest,
   followEvents,
-  latestItemBatch,
+  itemWriteMark,
   readAllItems,
+  readItemsUpdatedSince,
 } from './index-sync.js';
 import { itemFingerprint } from './item-text.js';
 import { buildProfile } from './personalize.js';
@@ -48,6 +49,12 @@ export interface BuildReport {
   embedSeconds: number;
   seconds: number;
 }
+
+/**
+ * How far back a refresh reads before the newest item write the index holds: a write stamped
+ * earlier can commit later (an import's transaction stamps its start; another node's clock may lag).
+ */
+const LATE_WRITE_MARGIN_MS = 5 * 60_000;
 
 /** What a refresh did. */
 export interface RefreshReport {
@@ -84,6 +91,8 @@ export class SearchEngine {
    */
   private turn: Promise<unknown> = Promise.resolve();
   private lastSave = 0;
+  /** Whether the newest item batch was still open at the last look. */
+  private itemBatchOpen = false;
   private unsaved = false;
   private loaded = false;
 
@@ -104,6 +113,7 @@ export class SearchEngine {
       semanticStatus: 'not built',
       eventSeq: 0,
       itemBatch: 0,
+      itemsUpdatedAt: 0,
     };
   }
 
@@ -147,10 +157,11 @@ export class SearchEngine {
    */
   async build(onProgress?: (progress: SyncProgress) => void): Promise<BuildReport> {
     const started = performance.now();
+    // Before the read: what is written meanwhile is then newer than the mark, and a refresh reads it.
+    const mark = await itemWriteMark(this.store);
     const items = await readAllItems(this.store, (done) =>
       onProgress?.({ phase: 'read', done, total: done }),
     );
-    const itemBatch = await latestItemBatch(this.store);
     const lexicalStarted = performance.now();
     const { docs, lexical } = buildLexical(items, this.config, onProgress);
     const lexicalSeconds = (performance.now() - lexicalStarted) / 1000;
@@ -165,8 +176,10 @@ export class SearchEngine {
       semantic: undefined,
       semanticStatus: 'off',
       eventSeq,
-      itemBatch,
+      itemBatch: mark.batch,
+      itemsUpdatedAt: mark.updatedAt,
     };
+    this.itemBatchOpen = mark.open;
     let training: TrainingReport | undefined;
     const embedStarted = performance.now();
     const encoder = await this.openEncoder(items.length > 0, async () => {
@@ -472,10 +485,17 @@ export class SearchEngine {
   private async doRefresh(state: SearchState, force: boolean): Promise<RefreshReport> {
     this.lastCheck = this.now();
     const report: RefreshReport = { changed: 0, removed: 0, events: 0 };
-    const itemBatch = await latestItemBatch(this.store);
-    if (force || itemBatch > state.itemBatch) {
-      const items = await readAllItems(this.store);
-      const changes = await applyItemChanges(state, items);
+    const mark = await itemWriteMark(this.store);
+    // A batch still open at the last look may have written more since.
+    if (force || mark.batch > state.itemBatch || this.itemBatchOpen) {
+      // Every item when forced (a start checks the whole store) or when the index does not know its
+      // newest write; else only the items written since, less a margin for writes that committed
+      // after a later one was seen (a long import transaction, another node's clock).
+      const partial = !force && state.itemsUpdatedAt > 0;
+      const items = partial
+        ? await readItemsUpdatedSince(this.store, state.itemsUpdatedAt - LATE_WRITE_MARGIN_MS)
+        : await readAllItems(this.store);
+      const changes = await applyItemChanges(state, items, !partial);
       report.changed = changes.changed.length;
       report.removed = changes.removed;
       if (state.semantic && changes.changed.length > 0) {
@@ -489,7 +509,9 @@ export class SearchEngine {
           this.config.semantic.batchSize,
         );
       }
-      state.itemBatch = itemBatch;
+      state.itemBatch = mark.batch;
+      state.itemsUpdatedAt = Math.max(state.itemsUpdatedAt, mark.updatedAt);
+      this.itemBatchOpen = mark.open;
       if (report.changed > 0 || report.removed > 0) this.unsaved = true;
     }
     const before = state.eventSeq;

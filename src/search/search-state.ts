@@ -29,6 +29,11 @@ export interface SearchState {
   eventSeq: number;
   /** The newest item-writing ingest batch seen. */
   itemBatch: number;
+  /**
+   * The newest item write (`updated_at`) the index holds, 0 when unknown (an index saved before it
+   * was kept): a refresh reads only items written since, less a margin for late commits.
+   */
+  itemsUpdatedAt: number;
 }
 
 /**
@@ -42,7 +47,12 @@ export async function saveIndex(store: Store, state: SearchState, config: Search
   const lexical = state.lexical.encode();
   await yieldToEventLoop();
   const bytes = packArrays(
-    { fingerprint: indexFingerprint(config), eventSeq: state.eventSeq, itemBatch: state.itemBatch },
+    {
+      fingerprint: indexFingerprint(config),
+      eventSeq: state.eventSeq,
+      itemBatch: state.itemBatch,
+      itemsUpdatedAt: state.itemsUpdatedAt,
+    },
     { lexical, docs: state.docs.encode() },
   );
   await yieldToEventLoop();
@@ -64,12 +74,19 @@ export async function saveIndex(store: Store, state: SearchState, config: Search
 export async function loadIndex(
   store: Store,
   config: SearchConfig,
-): Promise<Pick<SearchState, 'docs' | 'lexical' | 'suggest' | 'eventSeq' | 'itemBatch'> | undefined> {
+): Promise<
+  Pick<SearchState, 'docs' | 'lexical' | 'suggest' | 'eventSeq' | 'itemBatch' | 'itemsUpdatedAt'> | undefined
+> {
   const artifact = await store.loadArtifact(artifactNames.index);
   if (!artifact) return undefined;
   await yieldToEventLoop();
   const { header, arrays } = unpackArrays(artifact.data);
-  const meta = header as { fingerprint: string; eventSeq: number; itemBatch: number };
+  const meta = header as {
+    fingerprint: string;
+    eventSeq: number;
+    itemBatch: number;
+    itemsUpdatedAt?: number;
+  };
   if (meta.fingerprint !== indexFingerprint(config)) return undefined;
   const lexical = LexicalIndex.decode(arrayOf(arrays, 'lexical', 'Uint8Array'), config);
   await yieldToEventLoop();
@@ -78,5 +95,12 @@ export async function loadIndex(
   const suggestArtifact = await store.loadArtifact(artifactNames.suggest);
   await yieldToEventLoop();
   const suggest = suggestArtifact ? SuggestIndex.decode(suggestArtifact.data) : SuggestIndex.build([]);
-  return { docs, lexical, suggest, eventSeq: meta.eventSeq, itemBatch: meta.itemBatch };
+  return {
+    docs,
+    lexical,
+    suggest,
+    eventSeq: meta.eventSeq,
+    itemBatch: meta.itemBatch,
+    itemsUpdatedAt: meta.itemsUpdatedAt ?? 0,
+  };
 }

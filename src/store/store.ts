@@ -297,6 +297,13 @@ export interface Store {
   upsertItems(items: readonly Item[]): Promise<UpsertCounts>;
   getItems(ids: readonly string[]): Promise<Item[]>;
   scanItems(batchSize?: number): AsyncIterable<Item[]>;
+  /**
+   * The items inserted or changed at or after `since` (their `updated_at`: when the writing process
+   * wrote them, by its clock), in pages of ids ascending. A re-sent unchanged item keeps its time.
+   */
+  scanItemsUpdatedSince(since: EpochMs, batchSize?: number): AsyncIterable<Item[]>;
+  /** The newest `updated_at` among the items, 0 when there are none. */
+  latestItemUpdate(): Promise<EpochMs>;
 
   upsertUsers(users: readonly User[]): Promise<UpsertCounts>;
   /** Creates bare users for ids not stored yet (users are often known only from their events). */

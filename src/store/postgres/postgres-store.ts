@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Item, ProtectedAttributes, User } from '../../core/entities.js';
+import type { EpochMs } from '../../core/time.js';
 import { AisleError } from '../../core/errors.js';
 import type { Event } from '../../core/event.js';
 import {
@@ -245,6 +246,18 @@ export class PostgresStore implements Store {
 
   async *scanItems(batchSize = 10_000): AsyncIterable<Item[]> {
     for await (const rows of this.scanByKey<ItemRow>('items', 'id', batchSize)) yield rows.map(rowToItem);
+  }
+
+  async *scanItemsUpdatedSince(since: EpochMs, batchSize = 10_000): AsyncIterable<Item[]> {
+    const filter = { sql: 'updated_at >= $3', value: since };
+    for await (const rows of this.scanByKey<ItemRow>('items', 'id', batchSize, filter))
+      yield rows.map(rowToItem);
+  }
+
+  async latestItemUpdate(): Promise<EpochMs> {
+    const result = await this.pool.query('SELECT MAX(updated_at) AS latest FROM items');
+    // int8 arrives as a string.
+    return Number((result.rows[0] as { latest: string | null }).latest ?? 0);
   }
 
   async upsertUsers(users: readonly User[]): Promise<UpsertCounts> {
@@ -770,12 +783,18 @@ export class PostgresStore implements Store {
   }
 
   /** Pages through a table in key order, one short query per page. */
-  private async *scanByKey<Row>(table: string, key: string, batchSize: number): AsyncGenerator<Row[]> {
+  private async *scanByKey<Row>(
+    table: string,
+    key: string,
+    batchSize: number,
+    filter?: { sql: string; value: number },
+  ): AsyncGenerator<Row[]> {
+    const where = filter ? ` AND ${filter.sql}` : '';
     let after = '';
     for (;;) {
       const result = await this.pool.query(
-        `SELECT * FROM ${table} WHERE ${key} > $1 ORDER BY ${key} LIMIT $2`,
-        [after, batchSize],
+        `SELECT * FROM ${table} WHERE ${key} > $1${where} ORDER BY ${key} LIMIT $2`,
+        filter ? [after, batchSize, filter.value] : [after, batchSize],
       );
       const rows = result.rows as Record<string, string>[];
       if (rows.length === 0) return;
