@@ -153,4 +153,30 @@ describe('search index refresh on a serving thread', () => {
     expect(engine.size).toBe(12);
     await engine.close();
   });
+
+  it('runs a retrain of the encoder in a turn of its own, so items changed meanwhile get new vectors', async () => {
+    store = await openStore('sqlite::memory:');
+    await store.upsertItems(items(0, 60));
+    const trained = parseSearchConfig({
+      semantic: { epochs: 1, dimensions: 16, threads: 1 },
+      refreshSeconds: 0,
+    });
+    const engine = await SearchEngine.open(store, { config: trained });
+    await engine.build();
+    const order: string[] = [];
+    const retrain = engine.retrainEncoder().then(() => order.push('retrain'));
+    const renamed = { ...items(7, 1)[0]!, title: 'renamed velvet gown' };
+    await store.upsertItems([renamed]);
+    const refresh = engine.refresh(true).then((report) => {
+      order.push('refresh');
+      return report;
+    });
+    await Promise.all([retrain, refresh]);
+    expect(order).toEqual(['retrain', 'refresh']);
+    expect((await refresh).changed).toBe(1);
+    const { docs, semantic } = engine.current;
+    const doc = docs.docOf('item-7')!;
+    expect(semantic!.isCurrent(doc, docs.fingerprint[doc]!)).toBe(true);
+    await engine.close();
+  });
 });

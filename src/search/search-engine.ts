@@ -207,7 +207,9 @@ export class SearchEngine {
 
   /**
    * Trains the `trained` encoder again from the store's current text and behaviour, starting from
-   * the stored model (incremental), then re-encodes every item and saves both.
+   * the stored model (incremental), then re-encodes every item and saves both. In a turn of its
+   * own: a refresh meanwhile would give an item changed after the read a new fingerprint, and the
+   * new vectors would keep its old text.
    */
   async retrainEncoder(onProgress?: (progress: SyncProgress) => void): Promise<TrainingReport> {
     if (this.state.encoder && this.state.encoder.kind !== 'trained') {
@@ -216,12 +218,15 @@ export class SearchEngine {
         'The active encoder is an ONNX model; only the trained encoder is trained here',
       );
     }
-    const items = await readAllItems(this.store);
-    const previous = this.state.encoder instanceof TrainedEncoder ? this.state.encoder : undefined;
-    const { encoder, report } = await this.train(items, previous, onProgress);
-    await this.attachEncoder(this.state, encoder, items, onProgress, true);
-    await this.save();
-    return report;
+    return this.inTurn(async () => {
+      const items = await readAllItems(this.store);
+      const previous = this.state.encoder instanceof TrainedEncoder ? this.state.encoder : undefined;
+      const { encoder, report } = await this.train(items, previous, onProgress);
+      await this.attachEncoder(this.state, encoder, items, onProgress, true);
+      // In this turn already: `writeState`, not `save`.
+      await this.writeState();
+      return report;
+    });
   }
 
   /**
