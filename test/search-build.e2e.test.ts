@@ -173,6 +173,31 @@ describe('POST /search/index on a serving process', () => {
   });
 });
 
+describe('items posted to a serving process', () => {
+  it('are searchable without waiting for the next periodic refresh', async () => {
+    const aisle = await shop('posted');
+    await withServer(aisle, {}, async (base) => {
+      const search = async (q: string) =>
+        (await (await fetch(`${base}/search?mode=lexical&q=${encodeURIComponent(q)}`)).json()) as {
+          hits: { itemId: string }[];
+        };
+      // Ready, and just refreshed: the periodic check would wait `refreshSeconds` (5) from here.
+      expect((await search('红色纯棉T恤')).hits[0]?.itemId).toBe('tee-red');
+      const refresh = vi.spyOn(SearchEngine.prototype, 'refresh');
+      const posted = await fetch(`${base}/items`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ items: [{ id: 'kettle-posted', title: '美的 电水壶 保温 1.7升' }] }),
+      });
+      expect(await posted.json()).toMatchObject({ accepted: 1 });
+      // The post started a refresh of its own; no search asked for it.
+      await vi.waitFor(() => expect(refresh).toHaveBeenCalled());
+      await Promise.all(refresh.mock.results.map((result) => result.value as Promise<unknown>));
+      expect((await search('保温 电水壶')).hits.map((hit) => hit.itemId)).toContain('kettle-posted');
+    });
+  });
+});
+
 describe('POST /search/index {"retrain": true} on a serving process', () => {
   it('retrains the encoder in a worker thread and swaps the re-encoded index in', async () => {
     const aisle = await shop('retrain');

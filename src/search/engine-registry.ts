@@ -183,6 +183,16 @@ async function runInWorker(
 }
 
 /**
+ * Items were written through this process (an API post, a re-admission): an engine already open
+ * catches up at once, in the background. None is opened for it.
+ */
+export function searchItemsChanged(aisle: Aisle): void {
+  const entry = entries.get(aisle);
+  if (!entry?.ready) return;
+  void entry.engine.then((engine) => engine.refreshSoon()).catch(() => undefined);
+}
+
+/**
  * While the search engine of an Aisle is being opened (its index loaded or built): the build's
  * latest progress, if it has reported any. Undefined once it is ready, or when none is opening.
  */

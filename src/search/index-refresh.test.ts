@@ -179,4 +179,22 @@ describe('search index refresh on a serving thread', () => {
     expect(semantic!.isCurrent(doc, docs.fingerprint[doc]!)).toBe(true);
     await engine.close();
   });
+
+  it('follows a refresh under way with another when asked to refresh soon', async () => {
+    const engine = await indexedStore(100);
+    await store!.upsertItems(items(100, 2000));
+    const passes = vi.spyOn(engine as unknown as { doRefresh: () => Promise<unknown> }, 'doRefresh');
+    const first = engine.refresh(true);
+    // An item posted now may come after the first refresh looked at the store.
+    engine.refreshSoon();
+    engine.refreshSoon();
+    await first;
+    await vi.waitFor(() => expect(passes).toHaveBeenCalledTimes(2));
+    await (passes.mock.results[1]!.value as Promise<unknown>);
+    // Asked again: one more pass.
+    engine.refreshSoon();
+    await vi.waitFor(() => expect(passes).toHaveBeenCalledTimes(3));
+    await (passes.mock.results[2]!.value as Promise<unknown>);
+    await engine.close();
+  });
 });

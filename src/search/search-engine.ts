@@ -84,6 +84,8 @@ export class SearchEngine {
   private refreshing: { state: SearchState; done: Promise<RefreshReport> } | undefined;
   /** Holds on the periodic save, while another thread builds an index to take up (`holdSaves`). */
   private saveHolds = 0;
+  /** A refresh was asked for while one ran (`refreshSoon`): another follows it. */
+  private refreshAgain = false;
   /**
    * The tail of the queue that refreshes and saves take turns on: a save yields to the event loop
    * between its parts, and a refresh meanwhile would change the documents after the lexical index
@@ -246,9 +248,26 @@ export class SearchEngine {
     void running.done
       .finally(() => {
         if (this.refreshing === running) this.refreshing = undefined;
+        if (this.refreshAgain) {
+          this.refreshAgain = false;
+          this.refreshSoon();
+        }
       })
       .catch(() => undefined);
     return running.done;
+  }
+
+  /**
+   * Catches up in the background now, not at the next search after `refreshSeconds`: items were
+   * written through this process. A refresh under way may have looked at the store before the
+   * write, so another follows it. Errors are logged.
+   */
+  refreshSoon(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refresh().catch((error: unknown) => this.log(`search: refresh failed: ${String(error)}`));
   }
 
   /**

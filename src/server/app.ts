@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Aisle } from '../aisle.js';
 import { AisleError } from '../core/errors.js';
+import { searchItemsChanged } from '../search/engine-registry.js';
 import { ServingRuntime } from '../serve/serving.js';
 import { registerAuth } from './auth.js';
 import { workerIndex } from './cluster.js';
@@ -93,10 +94,16 @@ export function createServer(aisle: Aisle, options: ServerOptions = {}): Fastify
     registerHealthRoutes(api, aisle, Date.now());
     registerMetrics(api, { ...(serving ? { serving } : {}), shedding });
     registerIngestRoutes(api, aisle, {
-      onItems: (ids) => serving?.itemsChanged(ids),
+      onItems: (ids) => {
+        searchItemsChanged(aisle);
+        return serving?.itemsChanged(ids);
+      },
       onEvents: (userIds) => serving?.eventsChanged(userIds),
     });
-    registerQuarantineRoutes(api, aisle, async (kind) => serving?.dataChanged(kind));
+    registerQuarantineRoutes(api, aisle, async (kind) => {
+      if (kind === 'item') searchItemsChanged(aisle);
+      await serving?.dataChanged(kind);
+    });
     registerQualityRoutes(api, aisle);
     registerFairnessRoutes(api, aisle, serving);
     registerSearchRoutes(api, aisle, { prepare: options.prepareSearch === true });
