@@ -57,6 +57,12 @@ async function withServer(
   }
 }
 
+/** The hits of a lexical search on the server at `base`. */
+async function lexicalSearch(base: string, q: string): Promise<{ hits: { itemId: string }[] }> {
+  const response = await fetch(`${base}/search?mode=lexical&q=${encodeURIComponent(q)}`);
+  return (await response.json()) as { hits: { itemId: string }[] };
+}
+
 afterEach(async () => {
   vi.restoreAllMocks();
   for (const aisle of opened.splice(0)) {
@@ -138,10 +144,7 @@ describe('POST /search/index on a serving process', () => {
   it('rebuilds in a worker thread and swaps the new index in, while searches go on over the old one', async () => {
     const aisle = await shop('rebuild');
     await withServer(aisle, {}, async (base) => {
-      const search = async (q: string) =>
-        (await (await fetch(`${base}/search?mode=lexical&q=${encodeURIComponent(q)}`)).json()) as {
-          hits: { itemId: string }[];
-        };
+      const search = (q: string) => lexicalSearch(base, q);
       expect((await search('红色纯棉T恤')).hits[0]?.itemId).toBe('tee-red');
       // Written past the API, so no refresh sees it: only a rebuild indexes it.
       await aisle.store.upsertItems([
@@ -177,10 +180,7 @@ describe('items posted to a serving process', () => {
   it('are searchable without waiting for the next periodic refresh', async () => {
     const aisle = await shop('posted');
     await withServer(aisle, {}, async (base) => {
-      const search = async (q: string) =>
-        (await (await fetch(`${base}/search?mode=lexical&q=${encodeURIComponent(q)}`)).json()) as {
-          hits: { itemId: string }[];
-        };
+      const search = (q: string) => lexicalSearch(base, q);
       // Ready, and just refreshed: the periodic check would wait `refreshSeconds` (5) from here.
       expect((await search('红色纯棉T恤')).hits[0]?.itemId).toBe('tee-red');
       const refresh = vi.spyOn(SearchEngine.prototype, 'refresh');
