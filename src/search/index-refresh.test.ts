@@ -126,9 +126,11 @@ describe('search index refresh on a serving thread', () => {
     // Less a margin of five minutes for writes that commit late.
     expect(since.mock.calls.map((call) => call[0])).toEqual([newest - 5 * 60_000]);
     expect((await engine.search(parseSearchRequest({ q: 'renamed' }))).hits[0]?.itemId).toBe('item-5');
-    // No new batch: nothing is read.
+    // No new batch: nothing is read, not even the newest write time (a scan of the items).
+    const newestRead = vi.spyOn(store!, 'latestItemUpdate');
     expect(await engine.refresh()).toMatchObject({ changed: 0 });
     expect(since).toHaveBeenCalledTimes(1);
+    expect(newestRead).not.toHaveBeenCalled();
     // A forced refresh (a start) checks every item.
     await engine.refresh(true);
     expect(everything).toHaveBeenCalledTimes(1);

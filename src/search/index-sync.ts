@@ -21,18 +21,14 @@ export interface SyncProgress {
 const ITEM_BATCH_KINDS = new Set(['item', 'readmit']);
 
 /**
- * Where item writes stand: the newest ingest batch that may have written items (0 when none),
- * whether it is still open (its writes may go on), and the newest item write time.
+ * The newest ingest batch that may have written items (0 when none), and whether it is still open
+ * (its writes may go on). One small query: a refresh asks it every `refreshSeconds`.
  */
-export async function itemWriteMark(
-  store: Store,
-): Promise<{ batch: number; open: boolean; updatedAt: number }> {
-  const updatedAt = await store.latestItemUpdate();
+export async function latestItemBatch(store: Store): Promise<{ batch: number; open: boolean }> {
   for (const batch of await store.listBatches(200)) {
-    if (ITEM_BATCH_KINDS.has(batch.kind))
-      return { batch: batch.id, open: batch.finishedAt === null, updatedAt };
+    if (ITEM_BATCH_KINDS.has(batch.kind)) return { batch: batch.id, open: batch.finishedAt === null };
   }
-  return { batch: 0, open: false, updatedAt };
+  return { batch: 0, open: false };
 }
 
 /** Reads every item of the store, in store order. */
