@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +7,7 @@ import { readAllItems } from '../../src/search/index-sync.js';
 import { parseSearchConfig } from '../../src/search/search-config.js';
 import { SearchEngine } from '../../src/search/search-engine.js';
 import { openStore } from '../../src/store/open-store.js';
+import { startHttpClient, watchStalls } from '../support/event-loop.js';
 import { generateVariants } from './catalogues.js';
 
 /**
@@ -43,37 +43,15 @@ await store.upsertItems(
 const server = createServer((_request, response) => response.end('ok'));
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address() as AddressInfo;
-const client = spawn(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    join('bench', 'serve', 'http-parts.ts'),
-    '--client',
-    `http://127.0.0.1:${port}/`,
-    '--for',
-    duration,
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-let output = '';
-client.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-const exited = new Promise((resolve) => client.on('exit', resolve));
-let stall = 0;
-let lastTick = performance.now();
-const ticker = setInterval(() => {
-  const now = performance.now();
-  stall = Math.max(stall, now - lastTick);
-  lastTick = now;
-}, 2);
+const client = startHttpClient(`http://127.0.0.1:${port}/`, 100, Number(duration));
+const stalls = watchStalls();
 await new Promise((resolve) => setTimeout(resolve, 1000));
 const started = performance.now();
 const report = await engine.refresh(true);
 const seconds = (performance.now() - started) / 1000;
-await exited;
-clearInterval(ticker);
+const result = await client.done;
+const stall = stalls.stop();
 server.close();
-const result = JSON.parse(output) as { requests: number; longestMs: number[] };
 console.log(
   JSON.stringify({
     bench: 'import-refresh-http',

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { startHttpClient } from '../support/event-loop.js';
 
 /**
  * How long HTTP requests wait while a serving thread does long work in parts, with a turn of the
@@ -53,22 +52,7 @@ if (argument('client') !== undefined) {
     const server = createServer((_request, response) => response.end('ok'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const client = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        fileURLToPath(import.meta.url),
-        '--client',
-        `http://127.0.0.1:${port}/`,
-        '--rate',
-        String(rate),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    client.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise((resolve) => client.on('exit', resolve));
+    const client = startHttpClient(`http://127.0.0.1:${port}/`, rate, 5);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     let turns = 0;
     const started = performance.now();
@@ -77,9 +61,8 @@ if (argument('client') !== undefined) {
       turns++;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await exited;
+    const result = await client.done;
     server.close();
-    const result = JSON.parse(output) as { requests: number; longestMs: number[] };
     console.log(
       JSON.stringify({
         bench: 'http-parts',
