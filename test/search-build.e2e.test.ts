@@ -9,7 +9,7 @@ import {
   searchEngineFor,
   searchEngineOpening,
 } from '../src/search/engine-registry.js';
-import { artifactNames } from '../src/search/search-state.js';
+import { artifactNames, loadIndex } from '../src/search/search-state.js';
 import { type SearchConfigInput, parseSearchConfig } from '../src/search/search-config.js';
 import { SearchEngine } from '../src/search/search-engine.js';
 import { parseSearchRequest } from '../src/search/search-request.js';
@@ -194,6 +194,44 @@ describe('items posted to a serving process', () => {
       await vi.waitFor(() => expect(refresh).toHaveBeenCalled());
       await Promise.all(refresh.mock.results.map((result) => result.value as Promise<unknown>));
       expect((await search('保温 电水壶')).hits.map((hit) => hit.itemId)).toContain('kettle-posted');
+    });
+  });
+});
+
+describe('the periodic save of a serving process', () => {
+  it('is written by a worker thread, with the items and the searches recorded since the last save', async () => {
+    const aisle = await shop('saved');
+    await withServer(aisle, {}, async (base) => {
+      expect((await lexicalSearch(base, '红色纯棉T恤')).hits[0]?.itemId).toBe('tee-red');
+      const before = (await aisle.store.loadArtifact(artifactNames.index))!.version;
+      // This thread's connection: the worker has its own.
+      const saveArtifact = vi.spyOn(aisle.store, 'saveArtifact');
+      const saveCaughtUp = vi.spyOn(SearchEngine.prototype, 'saveCaughtUp');
+      // A search with a user is recorded into this engine's suggestions (and the query log).
+      await fetch(`${base}/search?mode=lexical&userId=u-saver&q=${encodeURIComponent('保温杯 大容量')}`);
+      await vi.waitFor(async () => {
+        const response = await fetch(`${base}/search/suggest?q=${encodeURIComponent('保温杯')}`);
+        const body = (await response.json()) as { suggestions: { text: string }[] };
+        expect(body.suggestions.map((suggestion) => suggestion.text)).toContain('保温杯 大容量');
+      });
+      // The first change since the engine opened makes a save due at once.
+      await fetch(`${base}/items`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ items: [{ id: 'kettle-saved', title: '美的 电水壶 保温 1.7升' }] }),
+      });
+      await vi.waitFor(
+        async () =>
+          expect((await aisle.store.loadArtifact(artifactNames.index))!.version).toBeGreaterThan(before),
+        { timeout: 60_000, interval: 100 },
+      );
+      expect(saveArtifact.mock.calls.filter(([name]) => name.startsWith('search.'))).toEqual([]);
+      expect(saveCaughtUp).not.toHaveBeenCalled();
+      const saved = (await loadIndex(aisle.store, parseSearchConfig(small)))!;
+      expect(saved.docs.docOf('kettle-saved')).toBeDefined();
+      expect(saved.suggest.suggest('保温杯', 5).map((suggestion) => suggestion.text)).toContain(
+        '保温杯 大容量',
+      );
     });
   });
 });

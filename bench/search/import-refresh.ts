@@ -11,6 +11,7 @@ import type { Store } from '../../src/store/store.js';
 import { percentileOf } from '../serve/open-loop.js';
 import { watchStalls } from '../support/event-loop.js';
 import { type CatalogueName, generateVariants, openCatalogue, requireDatasets } from './catalogues.js';
+import { workerSave } from './worker-save.js';
 
 /**
  * Searching while the index catches up with a large import. A real catalogue (default `instacart`,
@@ -24,10 +25,12 @@ import { type CatalogueName, generateVariants, openCatalogue, requireDatasets } 
  * timer's largest gap), and latency percentiles (from each search's due time) of the searches
  * made meanwhile; then one line with the medians. Then, on fresh copies again, the refresh after a
  * batch of 10 renamed items (phase `small-batch`): reading only the items written lately, against a
- * forced refresh that reads every item; medians likewise.
+ * forced refresh that reads every item; medians likewise. The refresh's save runs in a worker
+ * thread (`--save worker`, what a serving process on a SQLite file or PostgreSQL does: searches go
+ * on until it has stored the index) or on this thread (`--save inline`).
  *
  * Usage: node --import tsx bench/search/import-refresh.ts [--catalogue instacart|large]
- *   [--items 25000] [--every 10] [--runs 3]
+ *   [--items 25000] [--every 10] [--runs 3] [--save worker|inline]
  */
 const argument = (name: string): string | undefined => {
   const at = process.argv.indexOf(`--${name}`);
@@ -37,6 +40,7 @@ const catalogue = (argument('catalogue') ?? 'instacart') as CatalogueName;
 const added = Number(argument('items') ?? 25_000);
 const every = Number(argument('every') ?? 10);
 const runs = Number(argument('runs') ?? 3);
+const save = argument('save') ?? 'worker';
 requireDatasets();
 
 const cache = join(tmpdir(), 'aisle-bench');
@@ -58,11 +62,13 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const config = parseSearchConfig({ refreshSeconds: 0 });
 
 /** A fresh copy of the indexed catalogue for one run, with its items; removed by `done`. */
+const file = join(cache, `import-refresh-run.db`);
+const database = `sqlite:${file}`;
+
 async function freshCopy(): Promise<{ store: Store; items: Item[]; done: () => Promise<void> }> {
-  const file = join(cache, `import-refresh-run.db`);
   rmSync(file, { force: true });
   copyFileSync(indexed, file);
-  const store = await openStore(`sqlite:${file}`);
+  const store = await openStore(database);
   const items = await readAllItems(store);
   return {
     store,
@@ -78,7 +84,11 @@ async function freshCopy(): Promise<{ store: Store; items: Item[]; done: () => P
 async function largeImport(run: number) {
   const { store, items, done } = await freshCopy();
   const queries = items.slice(0, 200).map((item) => item.title.split(' ')[0]!);
-  const engine = await SearchEngine.open(store, { config });
+  const saver = workerSave(database, config);
+  const engine = await SearchEngine.open(store, {
+    config,
+    ...(save === 'worker' ? { saveInBackground: saver.saveInBackground } : {}),
+  });
   const variants = generateVariants(items, items.length + added, 11 + run).map((item, n) => ({
     ...item,
     id: `import-${run}-${n}`,
@@ -99,6 +109,9 @@ async function largeImport(run: number) {
   const started = performance.now();
   const report = await engine.refresh(true);
   const seconds = (performance.now() - started) / 1000;
+  // In a worker thread, the save goes on after the refresh: searches go on until it has ended.
+  await saver.pending();
+  const saveSeconds = save === 'worker' ? saver.seconds() : 0;
   // A refresh that never yields blocks the timer from before its first tick to here: stop() counts it.
   const stall = stalls.stop();
   stop = true;
@@ -106,13 +119,16 @@ async function largeImport(run: number) {
   const sorted = Float64Array.from(latencies).sort();
   const result = {
     seconds,
+    saveSeconds,
     stallMs: stall,
     searches: latencies.length,
     p50: percentileOf(sorted, 50),
     p99: percentileOf(sorted, 99),
     max: percentileOf(sorted, 100),
   };
-  console.log(JSON.stringify({ bench: 'import-refresh', catalogue, run, added: report.changed, ...result }));
+  console.log(
+    JSON.stringify({ bench: 'import-refresh', catalogue, save, run, added: report.changed, ...result }),
+  );
   await engine.close();
   await done();
   return result;
@@ -168,9 +184,11 @@ console.log(
   JSON.stringify({
     bench: 'import-refresh',
     catalogue,
+    save,
     summary: `median of ${runs}`,
     added,
     seconds: pick('seconds'),
+    saveSeconds: pick('saveSeconds'),
     stallMs: pick('stallMs'),
     searches: pick('searches'),
     p50: pick('p50'),

@@ -3,17 +3,21 @@ import { join } from 'node:path';
 
 /**
  * Watches this thread's event loop with a 2 ms timer: `stop()` ends it and gives the longest gap
- * between ticks, counting a stall still under way when it is called.
+ * between ticks, counting a stall still under way when it is called; `gaps` holds each gap of
+ * `longMs` or more as [end, length] in `performance.now()` ms, to place it in the work watched.
  */
-export function watchStalls(): { stop(): number } {
+export function watchStalls(longMs = 50): { stop(): number; gaps: [number, number][] } {
   let longest = 0;
   let lastTick = performance.now();
+  const gaps: [number, number][] = [];
   const ticker = setInterval(() => {
     const now = performance.now();
     longest = Math.max(longest, now - lastTick);
+    if (now - lastTick >= longMs) gaps.push([now, now - lastTick]);
     lastTick = now;
   }, 2);
   return {
+    gaps,
     stop() {
       clearInterval(ticker);
       return Math.max(longest, performance.now() - lastTick);

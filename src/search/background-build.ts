@@ -3,12 +3,16 @@ import { spawnWorker, workerOutcome } from '../core/spawn-worker.js';
 import type { IndexBuildMessage, IndexBuildRequest } from './index-build-worker.js';
 import type { SyncProgress } from './index-sync.js';
 import type { TrainingReport } from '../text/encoder/train-encoder.js';
-import type { BuildReport } from './search-engine.js';
+import type { BuildReport, RefreshReport } from './search-engine.js';
 
-/** What a worker thread's job gave: a build's report (none: another process had stored an index) or a retrain's. */
+/**
+ * What a worker thread's job gave: a build's report (none: another process had stored an index), a
+ * retrain's, or what a save's catch-up with the store found.
+ */
 export interface BackgroundResult {
   report?: BuildReport;
   training?: TrainingReport;
+  saved?: RefreshReport;
 }
 
 /** A search-index build running in a worker thread. */
@@ -40,6 +44,7 @@ export function buildIndexInWorker(
       else if (message.kind === 'progress') hooks.onProgress?.(message.progress);
       else if (message.kind === 'built') resolve(message.report ? { report: message.report } : {});
       else if (message.kind === 'retrained') resolve({ training: message.training });
+      else if (message.kind === 'saved') resolve({ saved: message.refresh });
       else if (message.kind === 'cancelled')
         reject(new AisleError('CONFLICT', 'The index build was cancelled'));
       else
@@ -50,7 +55,7 @@ export function buildIndexInWorker(
             message.code !== undefined && message.code in errorCodes
               ? (message.code as ErrorCode)
               : 'INTERNAL',
-            `Building the search index failed: ${message.message}`,
+            `${request.job === 'save' ? 'Saving' : 'Building'} the search index failed: ${message.message}`,
           ),
         );
       return message.kind !== 'log' && message.kind !== 'progress';

@@ -68,6 +68,12 @@ async function openEngine(
     config,
     eventWeights: aisle.config.events.weights,
     ...(options.log ? { log: options.log } : {}),
+    ...(buildsInWorker(aisle, config)
+      ? {
+          saveInBackground: (recordedQueries: readonly string[]) =>
+            saveInWorker(aisle, config, recordedQueries, options.log),
+        }
+      : {}),
   };
   let engine = await SearchEngine.open(aisle.store, engineOptions);
   let builtInWorker = false;
@@ -129,7 +135,7 @@ function startJob(
       try {
         assertOpen(aisle, entry);
         const result = await runInWorker(aisle, entry, engine.config, job, options);
-        if (!(await engine.reload())) {
+        if (!(await engine.reload({ suggestionsFromStore: job === 'rebuild' }))) {
           throw new AisleError('INTERNAL', 'The rebuilt search index was not found in the store');
         }
         await engine.refresh();
@@ -180,6 +186,34 @@ async function runInWorker(
   } finally {
     entry.build = undefined;
   }
+}
+
+/**
+ * A serving engine's periodic save, in a worker thread that loads the stored index, catches it up
+ * with the store and stores it: encoding and writing the index on the serving thread would hold
+ * requests up (about a second on 100,000 items). The engine keeps it from overlapping a rebuild or
+ * retrain (`holdSaves`). The worker's own log lines are left out: one line says what it did.
+ */
+async function saveInWorker(
+  aisle: Aisle,
+  config: SearchConfig,
+  recordedQueries: readonly string[],
+  log: ((message: string) => void) | undefined,
+): Promise<void> {
+  const started = performance.now();
+  const { saved } = await buildIndexInWorker({
+    database: aisle.config.database,
+    config: backgroundConfig(config),
+    eventWeights: aisle.config.events.weights,
+    job: 'save',
+    recordedQueries,
+  }).done;
+  log?.(
+    `search: index saved by a worker thread in ${((performance.now() - started) / 1000).toFixed(1)} s` +
+      (saved
+        ? ` (caught up ${saved.changed} changed items, ${saved.removed} removed, ${saved.events} events)`
+        : ''),
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import { openStore } from '../store/open-store.js';
 import type { SyncProgress } from './index-sync.js';
 import type { SearchConfig } from './search-config.js';
 import type { TrainingReport } from '../text/encoder/train-encoder.js';
-import { type BuildReport, SearchEngine } from './search-engine.js';
+import { type BuildReport, type RefreshReport, SearchEngine } from './search-engine.js';
 
 /** What the serving thread asks the index-building thread to do. */
 export interface IndexBuildRequest {
@@ -14,9 +14,12 @@ export interface IndexBuildRequest {
   /**
    * `build`: a missing index (a fitting one stored meanwhile is kept); `rebuild`: from scratch
    * (POST /search/index); `retrain`: the stored index's trained encoder, incrementally, and every
-   * item's vector (POST /search/index {"retrain": true}).
+   * item's vector (POST /search/index {"retrain": true}); `save`: the stored index, caught up with
+   * the store and saved, for a serving engine's periodic save (`saveInBackground`).
    */
-  job: 'build' | 'rebuild' | 'retrain';
+  job: 'build' | 'rebuild' | 'retrain' | 'save';
+  /** For `save`: the searches the serving engine recorded into its suggestions since its last save. */
+  recordedQueries?: readonly string[];
   /** Set to 1 by the serving thread to stop the build before it saves (one Int32 on shared memory). */
   cancel: Int32Array;
 }
@@ -27,6 +30,7 @@ export type IndexBuildMessage =
   | { kind: 'progress'; progress: SyncProgress }
   | { kind: 'built'; report: BuildReport | undefined }
   | { kind: 'retrained'; training: TrainingReport }
+  | { kind: 'saved'; refresh: RefreshReport }
   | { kind: 'cancelled' }
   | { kind: 'failed'; message: string; code?: string };
 
@@ -47,6 +51,18 @@ async function main(request: IndexBuildRequest, post: (message: IndexBuildMessag
       if (Atomics.load(request.cancel, 0) === 1) throw new AisleError('CONFLICT', 'index build cancelled');
       post({ kind: 'progress', progress });
     };
+    if (request.job === 'save') {
+      if (!engine.ready) {
+        throw new AisleError(
+          'CONFLICT',
+          'No search index fitting this configuration is stored to save onto (another process stored one with other settings?)',
+        );
+      }
+      const refresh = await engine.saveCaughtUp(request.recordedQueries ?? []);
+      await engine.close();
+      post({ kind: 'saved', refresh });
+      return;
+    }
     if (request.job === 'retrain') {
       if (!engine.ready)
         throw new AisleError('CONFLICT', 'No search index is stored to retrain the encoder of');

@@ -200,3 +200,124 @@ describe('search index refresh on a serving thread', () => {
     await engine.close();
   });
 });
+
+describe('the periodic save in another thread', () => {
+  /** An engine whose saves go to a stand-in for the worker thread, which ends each when told. */
+  async function savedElsewhere() {
+    let clock = 1_000_000;
+    const sent: string[][] = [];
+    const finish: (() => void)[] = [];
+    store = await openStore('sqlite::memory:');
+    await store.upsertItems(items(0, 100));
+    const engine = await SearchEngine.open(store, {
+      config,
+      now: () => clock,
+      saveInBackground: (recordedQueries) => {
+        sent.push([...recordedQueries]);
+        return new Promise<void>((resolve) => finish.push(resolve));
+      },
+    });
+    // Recorded before a save here, so in it: never sent to the other thread.
+    await engine.recordSearch('silk tie', undefined, 0);
+    // Built here, so saved here: the clock starts from this save.
+    await engine.build();
+    const later = () => (clock += 11 * 60_000);
+    return { engine, sent, finish, later };
+  }
+  const indexWrites = (calls: unknown[][]) => calls.filter(([name]) => String(name).startsWith('search.'));
+
+  it('hands a due save to the other thread with the searches recorded since the last save, writing nothing here', async () => {
+    const { engine, sent, finish, later } = await savedElsewhere();
+    await engine.recordSearch('linen scarf', undefined, 1);
+    const saveArtifact = vi.spyOn(store!, 'saveArtifact');
+    await store!.upsertItems(items(100, 1));
+    later();
+    await engine.refresh(true);
+    expect(sent).toEqual([['linen scarf']]);
+    // Not asked again while it runs, however due.
+    await engine.recordSearch('wool coat', undefined, 2);
+    await store!.upsertItems(items(101, 1));
+    later();
+    await engine.refresh(true);
+    expect(sent).toHaveLength(1);
+    finish[0]!();
+    await vi.waitFor(() =>
+      expect((engine as unknown as { backgroundSave: unknown }).backgroundSave).toBeUndefined(),
+    );
+    // The change seen while it ran may have come after it read the store: still unsaved, and the
+    // next save sends only the search recorded after the first one was sent.
+    later();
+    await engine.refresh(true);
+    expect(sent).toEqual([['linen scarf'], ['wool coat']]);
+    // A close waits for it: its own last save must be the newer of the two.
+    let closed = false;
+    const closing = engine.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(closed).toBe(false);
+    finish[1]!();
+    await closing;
+    expect(indexWrites(saveArtifact.mock.calls)).toEqual([]);
+  });
+
+  it('is waited for by a hold (a rebuild) and by a close, which then saves what came meanwhile here', async () => {
+    const { engine, finish, later } = await savedElsewhere();
+    await store!.upsertItems(items(100, 1));
+    later();
+    await engine.refresh(true);
+    let held = false;
+    const hold = engine.holdSaves().then((release) => {
+      held = true;
+      return release;
+    });
+    await store!.upsertItems(items(101, 1));
+    await engine.refresh(true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(held).toBe(false);
+    finish[0]!();
+    (await hold)();
+    const saveArtifact = vi.spyOn(store!, 'saveArtifact');
+    await engine.close();
+    expect(indexWrites(saveArtifact.mock.calls).length).toBeGreaterThan(0);
+    expect((await loadIndex(store!, config))!.docs.size).toBe(102);
+  });
+
+  it('adds the searches recorded since the last save to an index another thread stored, unless built from the query log', async () => {
+    const engine = await indexedStore(100);
+    await engine.recordSearch('velvet hat', undefined, 1);
+    const suggested = () => engine.suggest('velvet', 5).map((suggestion) => suggestion.text);
+    // A retrain's index: the suggestions of the last save, which came before the search.
+    expect(await engine.reload()).toBe(true);
+    expect(suggested()).toContain('velvet hat');
+    await engine.close();
+    expect((await loadIndex(store!, config))!.suggest.suggest('velvet', 5).map((s) => s.text)).toContain(
+      'velvet hat',
+    );
+    // A rebuild's: built from the query log, which holds the search already.
+    const rebuilt = await SearchEngine.open(store!, { config });
+    await rebuilt.recordSearch('velvet hat', undefined, 2);
+    expect(await rebuilt.reload({ suggestionsFromStore: true })).toBe(true);
+    expect((rebuilt as unknown as { recordedQueries: string[] }).recordedQueries).toEqual([]);
+    await rebuilt.close();
+  });
+
+  it('catches the stored index up, with the searches another engine recorded, when it is the other thread', async () => {
+    const serving = await indexedStore(100);
+    await store!.upsertItems(items(100, 5));
+    const saver = await SearchEngine.open(store!, { config });
+    const report = await saver.saveCaughtUp(['silk dress red']);
+    expect(report.changed).toBe(5);
+    await saver.close();
+    const stored = (await loadIndex(store!, config))!;
+    expect(stored.docs.size).toBe(105);
+    expect(stored.suggest.suggest('silk dr', 5).map((suggestion) => suggestion.text)).toContain(
+      'silk dress red',
+    );
+    // Nothing changed and no searches: nothing written.
+    const again = await SearchEngine.open(store!, { config });
+    const saveArtifact = vi.spyOn(store!, 'saveArtifact');
+    await again.saveCaughtUp([]);
+    expect(saveArtifact).not.toHaveBeenCalled();
+    await again.close();
+    await serving.close();
+  });
+});

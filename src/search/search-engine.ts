@@ -37,7 +37,21 @@ export interface SearchEngineOptions {
   log?: (message: string) => void;
   /** The clock (tests). */
   now?: () => number;
+  /**
+   * Writes the periodic save from another thread (a serving process on a shared store): it loads
+   * the stored index, catches it up with the store, adds `recordedQueries` (this engine's searches
+   * since its last save, which a refresh does not read back) and stores it, so this thread never
+   * encodes or writes the index (on 100,000 items, parts of 0.1–0.2 s that hold HTTP requests up
+   * about a second all told). Resolves once stored. Without it, the save runs on this thread.
+   */
+  saveInBackground?: (recordedQueries: readonly string[]) => Promise<void>;
 }
+
+/**
+ * The most searches kept for the next save: beyond it the oldest wait in the store's query log for
+ * the next rebuild (a store that cannot be saved to for long enough to reach it has other trouble).
+ */
+const MAX_RECORDED_QUERIES = 100_000;
 
 /** What a build did. */
 export interface BuildReport {
@@ -96,6 +110,13 @@ export class SearchEngine {
   /** Whether the newest item batch was still open at the last look. */
   private itemBatchOpen = false;
   private unsaved = false;
+  /** Counts the changes that made the state unsaved: a save in another thread ends up to date only if none came while it ran. */
+  private changes = 0;
+  /** Searches recorded into the suggestions since the last save, for a save in another thread. */
+  private readonly recordedQueries: string[] = [];
+  /** The save running in another thread (`saveInBackground`). */
+  private backgroundSave: Promise<void> | undefined;
+  private readonly saveInBackground: ((recordedQueries: readonly string[]) => Promise<void>) | undefined;
   private loaded = false;
 
   private constructor(
@@ -106,6 +127,7 @@ export class SearchEngine {
     this.eventWeights = options.eventWeights ?? defaultEventWeights;
     this.log = options.log ?? (() => {});
     this.now = options.now ?? Date.now;
+    this.saveInBackground = options.saveInBackground;
     this.state = {
       docs: new DocTable(),
       lexical: LexicalIndex.create(this.config),
@@ -272,8 +294,8 @@ export class SearchEngine {
   }
 
   /**
-   * Holds the periodic save until the returned release is called, once a save under way has
-   * finished: while another thread builds an index for this engine to take up (`reload`), a save
+   * Holds the periodic save until the returned release is called, once a save under way (here or
+   * in another thread) has finished: while another thread builds an index for this engine to take up (`reload`), a save
    * of the state being replaced would write over the new index, or tear it for the thread reading
    * it. Nothing is lost by holding: the store keeps every item and event, and the next save writes
    * all the engine has.
@@ -287,6 +309,7 @@ export class SearchEngine {
       this.saveHolds--;
     };
     await this.inTurn(async () => undefined);
+    await this.backgroundSave;
     return release;
   }
 
@@ -315,6 +338,9 @@ export class SearchEngine {
     const text = query.trim();
     if (text.length === 0) return;
     this.state.suggest.add({ text, source: 'query', weight: 1 });
+    if (this.recordedQueries.push(text) > MAX_RECORDED_QUERIES) {
+      this.recordedQueries.splice(0, MAX_RECORDED_QUERIES / 10);
+    }
     await this.store.appendQueries([
       { id: `search:${userId ?? '-'}:${timestamp}:${text}`, text, timestamp, ...(userId ? { userId } : {}) },
     ]);
@@ -337,6 +363,8 @@ export class SearchEngine {
   /** Saves pending changes and releases the encoder. */
   async close(): Promise<void> {
     await this.refreshing?.done.catch(() => undefined);
+    // Ends before the last save here, which is then the newer of the two.
+    await this.backgroundSave;
     if (this.unsaved) await this.save();
     await this.state.encoder?.close();
   }
@@ -345,15 +373,26 @@ export class SearchEngine {
    * Takes up the index another thread or process stored (a rebuild in a worker thread): loads it
    * into a new state and swaps that in whole, so a search under way finishes on the state it began
    * with. False, and nothing changes, when the store holds no index that fits this configuration.
+   * `suggestionsFromStore`: the stored suggestions were built from the store's query log (a
+   * rebuild); otherwise the searches recorded here since the last save are added to them again.
    */
-  async reload(): Promise<boolean> {
+  async reload(options: { suggestionsFromStore?: boolean } = {}): Promise<boolean> {
     const loaded = await this.loadState();
     if (!loaded) return false;
     const previous = this.state.encoder;
     this.state = loaded.state;
     this.loaded = true;
-    this.unsaved = loaded.reembedded;
+    this.unsaved = false;
     this.lastSave = this.now();
+    if (options.suggestionsFromStore) {
+      // Built from the store's query log, which holds every search recorded before it was read.
+      this.recordedQueries.length = 0;
+    } else if (this.recordedQueries.length > 0) {
+      // Saved by the other thread before the searches recorded here since this engine's last save.
+      for (const text of this.recordedQueries) this.state.suggest.add({ text, source: 'query', weight: 1 });
+      this.markUnsaved();
+    }
+    if (loaded.reembedded) this.markUnsaved();
     if (previous && previous !== loaded.state.encoder) await previous.close();
     return true;
   }
@@ -363,7 +402,12 @@ export class SearchEngine {
     if (!loaded) return;
     this.state = loaded.state;
     this.loaded = true;
-    if (loaded.reembedded) this.unsaved = true;
+    if (loaded.reembedded) this.markUnsaved();
+  }
+
+  private markUnsaved(): void {
+    this.unsaved = true;
+    this.changes++;
   }
 
   /** Reads what the store holds, yielding between the parts: a serving thread answers in between. */
@@ -539,15 +583,53 @@ export class SearchEngine {
       state.itemBatch = mark.batch;
       state.itemsUpdatedAt = Math.max(state.itemsUpdatedAt, updatedAt);
       this.itemBatchOpen = mark.open;
-      if (report.changed > 0 || report.removed > 0) this.unsaved = true;
+      if (report.changed > 0 || report.removed > 0) this.markUnsaved();
     }
     const before = state.eventSeq;
     state.eventSeq = await followEvents(this.store, state.docs, before, this.eventWeights);
     report.events = state.eventSeq - before;
-    if (report.events > 0) this.unsaved = true;
-    const saveDue = this.unsaved && this.now() - this.lastSave > 10 * 60_000;
-    // In the refresh's own turn: `writeState`, not `save`, which would wait for this turn to end.
-    if (saveDue && this.saveHolds === 0 && state === this.state) await this.writeState();
+    if (report.events > 0) this.markUnsaved();
+    const saveDue = this.unsaved && this.now() - this.lastSave > 10 * 60_000 && !this.backgroundSave;
+    if (saveDue && this.saveHolds === 0 && state === this.state) {
+      if (this.saveInBackground) this.startBackgroundSave(this.saveInBackground);
+      // In the refresh's own turn: `writeState`, not `save`, which would wait for this turn to end.
+      else await this.writeState();
+    }
+    return report;
+  }
+
+  /**
+   * Starts the periodic save in another thread, which reads the store, not this state: it ends up
+   * as up to date as this state unless a refresh here saw changes while it ran (those stay unsaved
+   * for the next save). A failure is logged, and the save is tried again when next due.
+   */
+  private startBackgroundSave(save: (recordedQueries: readonly string[]) => Promise<void>): void {
+    const changes = this.changes;
+    const sent = this.recordedQueries.length;
+    this.lastSave = this.now();
+    this.backgroundSave = save(this.recordedQueries.slice())
+      .then(
+        () => {
+          this.recordedQueries.splice(0, sent);
+          if (this.changes === changes) this.unsaved = false;
+        },
+        (error: unknown) => this.log(`search: saving the index in a worker thread failed: ${String(error)}`),
+      )
+      .finally(() => {
+        this.backgroundSave = undefined;
+      });
+  }
+
+  /**
+   * Catches up with the store (every item checked) and saves, with searches another engine on this
+   * store recorded since its last save added to the suggestions: the save a serving engine asks
+   * of a worker thread (`saveInBackground`). Writes nothing when nothing changed.
+   */
+  async saveCaughtUp(recordedQueries: readonly string[]): Promise<RefreshReport> {
+    for (const text of recordedQueries) this.state.suggest.add({ text, source: 'query', weight: 1 });
+    if (recordedQueries.length > 0) this.markUnsaved();
+    const report = await this.refresh(true);
+    if (this.unsaved) await this.save();
     return report;
   }
 
@@ -564,7 +646,10 @@ export class SearchEngine {
 
   private async writeState(): Promise<void> {
     const { state } = this;
-    await saveIndex(this.store, state, this.config);
+    let included = 0;
+    await saveIndex(this.store, state, this.config, () => {
+      included = this.recordedQueries.length;
+    });
     if (state.semantic) {
       await yieldToEventLoop();
       const embeddings = state.semantic.encode();
@@ -575,6 +660,7 @@ export class SearchEngine {
         embeddings,
       );
     }
+    this.recordedQueries.splice(0, included);
     this.lastSave = this.now();
     this.unsaved = false;
   }

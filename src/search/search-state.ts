@@ -39,9 +39,15 @@ export interface SearchState {
 /**
  * Saves the lexical index with the documents, and the suggestions, yielding between the parts (a
  * serving thread saves every ten minutes while it has changes; each part of a 50,000-item index
- * takes tens of milliseconds to encode or write). The caller keeps `state` from changing meanwhile.
+ * takes tens of milliseconds to encode or write). The caller keeps `state` from changing meanwhile,
+ * but for searches recorded into the suggestions: `onSuggestEncoded` says which are in.
  */
-export async function saveIndex(store: Store, state: SearchState, config: SearchConfig): Promise<void> {
+export async function saveIndex(
+  store: Store,
+  state: SearchState,
+  config: SearchConfig,
+  onSuggestEncoded?: () => void,
+): Promise<void> {
   // Compacted here in slices, so encoding does not compact in one piece.
   await state.lexical.compactInSlices();
   const lexical = state.lexical.encode();
@@ -63,6 +69,8 @@ export async function saveIndex(store: Store, state: SearchState, config: Search
   );
   await yieldToEventLoop();
   const suggest = state.suggest.encode();
+  // Searches recorded from here on are not in this save (the caller keeps them for the next).
+  onSuggestEncoded?.();
   await yieldToEventLoop();
   await store.saveArtifact(artifactNames.suggest, { entries: state.suggest.size }, suggest);
 }
