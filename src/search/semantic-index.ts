@@ -45,6 +45,10 @@ export class SemanticIndex {
     onProgress?: EmbedProgress,
   ): Promise<void> {
     const slices = new TimeSlices();
+    let highest = -1;
+    for (const doc of docs) highest = Math.max(highest, doc);
+    // Grown here in slices, not in one copy at the first write beyond the old size.
+    await this.vectors.reserveInSlices(highest + 1, slices);
     for (let start = 0; start < docs.length; start += batchSize) {
       // The trained encoder encodes synchronously: without a pause, a refresh after a large import
       // would hold a serving thread for the whole of it (1.3 s for 25,000 items).

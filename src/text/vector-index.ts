@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import usearch from 'usearch';
 import { AisleError } from '../core/errors.js';
+import { TimeSlices } from '../core/yield.js';
 import { ensureCapacity } from './growable.js';
 import { type TopK, topK } from './top-k.js';
 
@@ -29,6 +30,8 @@ export class VectorIndex {
   private present = new Uint8Array(0);
   private count = 0;
   private slots = 0;
+  /** Counts the writes, so a copy made in slices knows when one came meanwhile. */
+  private writes = 0;
   private hnsw: HnswIndex | undefined;
 
   constructor(options: VectorIndexOptions) {
@@ -61,6 +64,32 @@ export class VectorIndex {
     return this.vectors.subarray(key * this.dimensions, (key + 1) * this.dimensions);
   }
 
+  /**
+   * Makes room for keys below `slots` ahead of the writes that need it, copying the vectors into
+   * the larger array 8 MB at a time with `slices` pauses between: grown in `upsert`, 100,000
+   * vectors of 128 dimensions are one copy of 50 MB, which holds a serving thread for 0.1 s and
+   * more. Searches go on over the old array until the new one is complete; a write meanwhile makes
+   * the copy start again, whole.
+   */
+  async reserveInSlices(slots: number, slices: TimeSlices = new TimeSlices()): Promise<void> {
+    const length = slots * this.dimensions;
+    if (this.vectors.length >= length) return;
+    const grown = new Float32Array(Math.max(length, this.vectors.length * 2));
+    const writes = this.writes;
+    const step = 2 << 20;
+    for (let at = 0; at < this.vectors.length; at += step) {
+      grown.set(this.vectors.subarray(at, at + step), at);
+      await slices.pause();
+    }
+    if (this.writes !== writes) {
+      // A write meanwhile changed what was copied, or grew the array itself.
+      if (this.vectors.length >= length) return;
+      grown.set(this.vectors);
+    }
+    this.vectors = grown;
+    this.present = ensureCapacity(this.present, slots, Uint8Array);
+  }
+
   /** Writes vectors: `keys[i]` gets row i of `rows` (row-major, `keys.length × dimensions`). */
   upsert(keys: ArrayLike<number>, rows: Float32Array): void {
     const d = this.dimensions;
@@ -70,6 +99,7 @@ export class VectorIndex {
     let highest = -1;
     for (let i = 0; i < keys.length; i++) highest = Math.max(highest, keys[i]!);
     this.ensure(highest + 1);
+    this.writes++;
     const replaced: bigint[] = [];
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
@@ -86,6 +116,7 @@ export class VectorIndex {
 
   remove(key: number): void {
     if (!this.has(key)) return;
+    this.writes++;
     this.present[key] = 0;
     this.vectors.fill(0, key * this.dimensions, (key + 1) * this.dimensions);
     this.count--;
